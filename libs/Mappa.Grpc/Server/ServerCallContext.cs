@@ -1,0 +1,60 @@
+using System.Security.Claims;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Microsoft.AspNetCore.Http;
+
+namespace Mappa.Grpc.Server;
+
+/// <summary>What a handler and the interceptors know about the call in progress.</summary>
+public sealed class ServerCallContext
+{
+    public ServerCallContext(
+        MethodDescriptor method,
+        HttpContext httpContext,
+        Metadata requestHeaders,
+        DateTime? deadlineUtc,
+        CancellationToken cancellationToken)
+    {
+        Method = method;
+        HttpContext = httpContext;
+        RequestHeaders = requestHeaders;
+        DeadlineUtc = deadlineUtc;
+        CancellationToken = cancellationToken;
+    }
+
+    public MethodDescriptor Method { get; }
+
+    /// <summary>"/package.Service/Method", as on the wire.</summary>
+    public string FullMethodName => $"/{Method.Service.FullName}/{Method.Name}";
+
+    public HttpContext HttpContext { get; }
+
+    public Metadata RequestHeaders { get; }
+
+    /// <summary>Headers to send before the first message; frozen once the first message is written.</summary>
+    public Metadata ResponseHeaders { get; } = [];
+
+    public Metadata ResponseTrailers { get; } = [];
+
+    /// <summary>The client's deadline (from grpc-timeout), if it sent one.</summary>
+    public DateTime? DeadlineUtc { get; }
+
+    /// <summary>Cancelled when the client cancels, disconnects, or the deadline passes.</summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>The request message for unary and server-streaming calls (null for bidirectional streams).</summary>
+    public IMessage? Request { get; set; }
+
+    /// <summary>The authenticated caller; anonymous until the authentication interceptor runs.</summary>
+    public ClaimsPrincipal User
+    {
+        get => HttpContext.User;
+        set => HttpContext.User = value;
+    }
+
+    /// <summary>Per-call state shared between interceptors and handlers.</summary>
+    public IDictionary<object, object?> Items => HttpContext.Items;
+
+    /// <summary>The status the call ended with; set by the layer after the handler returns or throws.</summary>
+    public StatusCode? OutcomeStatus { get; set; }
+}
