@@ -1,0 +1,41 @@
+namespace Mappa.Events.RiskAssessment;
+
+// Published by the RiskAssessment service. Detail links point at its gRPC API.
+
+/// <summary>A subject (person managed under MAPPA) was registered in an area.</summary>
+[DomainEventType("mappa.riskassessment.subject.registered", 1)]
+public sealed record SubjectRegistered : DomainEvent
+{
+    /// <summary>Local-authority area code responsible for the subject.</summary>
+    public required string Area { get; init; }
+    public MappaCategory? Category { get; init; }
+}
+
+/// <summary>An assessment with one of the risk instruments was recorded (append-only).</summary>
+[DomainEventType("mappa.riskassessment.assessment.recorded", 1)]
+public sealed record AssessmentRecorded : DomainEvent
+{
+    public required string AssessmentId { get; init; }
+    public required RiskInstrument Instrument { get; init; }
+    /// <summary>Version of the scoring rule set used, so a re-scoring audit can find the assessment.</summary>
+    public required string RuleSetVersion { get; init; }
+    public required string Area { get; init; }
+}
+
+/// <summary>An assessment was superseded by a correction; the reason stays behind the RPC.</summary>
+[DomainEventType("mappa.riskassessment.assessment.superseded", 1)]
+public sealed record AssessmentSuperseded : DomainEvent
+{
+    public required string AssessmentId { get; init; }
+    public required string SupersededByAssessmentId { get; init; }
+    public required RiskInstrument Instrument { get; init; }
+}
+
+/// <summary>The next review date of a subject's assessment was set or moved.</summary>
+[DomainEventType("mappa.riskassessment.review-date.set", 1)]
+public sealed record ReviewDateSet : DomainEvent
+{
+    public required string AssessmentId { get; init; }
+    public required DateOnly NextReviewDate { get; init; }
+    public DateOnly? PreviousReviewDate { get; init; }
+}

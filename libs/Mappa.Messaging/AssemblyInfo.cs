@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Mappa.Messaging.Tests")]
+[assembly: InternalsVisibleTo("Mappa.OutboxBench")]

@@ -1,0 +1,89 @@
+using MassTransit;
+using Mappa.Messaging.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Mappa.Messaging.Bus;
+
+public static class MessagingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds consumers to the process's one bus. Each service module calls this for its own consumers; the host then
+    /// calls <see cref="AddMappaMessaging"/> once. Must come before AddMappaMessaging.
+    /// </summary>
+    public static IServiceCollection AddMappaConsumers(this IServiceCollection services, Action<IBusRegistrationConfigurator> configure)
+    {
+        if (services.Any(d => d.ServiceType == typeof(MappaMessagingMarker)))
+            throw new InvalidOperationException("AddMappaConsumers must be called before AddMappaMessaging.");
+        PendingConsumers(services).Add(configure);
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the MassTransit bus configured by <c>Mappa:Bus</c>: RabbitMQ (publisher confirms on) or the in-process
+    /// transport; consumers from <see cref="AddMappaConsumers"/> and <paramref name="configure"/>, each on its own
+    /// queue (kebab-case of the consumer name), with a bounded retry before a message goes to the <c>_error</c> queue.
+    /// </summary>
+    public static IServiceCollection AddMappaMessaging(this IServiceCollection services, IConfiguration configuration,
+        Action<IBusRegistrationConfigurator>? configure = null)
+    {
+        var options = new MappaBusOptions();
+        configuration.GetSection(MappaBusOptions.SectionName).Bind(options);
+        var consumerRegistrations = PendingConsumers(services).ToArray();
+        services.AddSingleton(options);
+        services.AddSingleton<MappaMessagingMarker>();
+
+        services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            foreach (var register in consumerRegistrations) register(bus);
+            configure?.Invoke(bus);
+
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+                endpoint.UseMessageRetry(retry => retry.Interval(options.Retry.Limit, options.Retry.Interval)));
+
+            if (options.Transport == BusTransport.RabbitMq)
+            {
+                bus.UsingRabbitMq((context, rabbit) =>
+                {
+                    var settings = options.RabbitMq;
+                    rabbit.Host(settings.Host, settings.Port, settings.VirtualHost, host =>
+                    {
+                        host.Username(settings.Username);
+                        host.Password(settings.Password);
+                        // The default already, set so it is visible: Publish completes only on the broker's ack.
+                        host.PublisherConfirmation = true;
+                    });
+                    rabbit.PrefetchCount = settings.PrefetchCount;
+                    rabbit.MessageTopology.SetEntityNameFormatter(new DomainEventEntityNameFormatter(rabbit.MessageTopology.EntityNameFormatter));
+                    rabbit.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                bus.UsingInMemory((context, memory) =>
+                {
+                    memory.MessageTopology.SetEntityNameFormatter(new DomainEventEntityNameFormatter(memory.MessageTopology.EntityNameFormatter));
+                    memory.ConfigureEndpoints(context);
+                });
+            }
+        });
+        return services;
+    }
+
+    private static List<Action<IBusRegistrationConfigurator>> PendingConsumers(IServiceCollection services)
+    {
+        var descriptor = services.FirstOrDefault(d => d.ServiceType == typeof(PendingConsumerRegistrations));
+        if (descriptor?.ImplementationInstance is PendingConsumerRegistrations existing) return existing.Registrations;
+        var created = new PendingConsumerRegistrations();
+        services.AddSingleton(created);
+        return created.Registrations;
+    }
+
+    private sealed class PendingConsumerRegistrations
+    {
+        public List<Action<IBusRegistrationConfigurator>> Registrations { get; } = [];
+    }
+
+    private sealed class MappaMessagingMarker;
+}

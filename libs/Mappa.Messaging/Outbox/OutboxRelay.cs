@@ -1,0 +1,235 @@
+using MassTransit;
+using Mappa.Messaging.Configuration;
+using Mappa.Messaging.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Mappa.Messaging.Outbox;
+
+/// <summary>
+/// Moves a context's committed outbox rows to the bus. One relay per database is active at a time (see
+/// <see cref="RelayLease"/>); it reads unsent rows in insertion order, publishes each subject's rows one after another
+/// (waiting for the broker's confirm before the next), different subjects concurrently, then marks them sent.
+/// A failed publish leaves that row and the rest of its subject for the next pass, which comes after an
+/// exponential backoff. Delivery is at least once: a crash between publish and mark-sent republishes the row,
+/// with the same message id, and consumers' inboxes absorb the copy.
+/// </summary>
+internal sealed class OutboxRelay<TContext>(
+    IServiceScopeFactory scopeFactory,
+    IBus bus,
+    OutboxSignal<TContext> signal,
+    MappaDatabaseSettings<TContext> settings,
+    OutboxRelayOptions options,
+    TimeProvider time,
+    ILogger<OutboxRelay<TContext>> logger,
+    IServiceProvider services) : BackgroundService
+    where TContext : MappaDbContext
+{
+    private static readonly TimeSpan CleanupInterval = TimeSpan.FromMinutes(10);
+    private readonly OutboxRelayHooks<TContext>? _hooks = services.GetService<OutboxRelayHooks<TContext>>();
+    private readonly SqlDialect _dialect = SqlDialect.For(settings.Options.Provider);
+    private readonly string _leaseName = "mappa.outbox-relay." + typeof(TContext).FullName;
+    private DateTimeOffset _nextCleanup;
+
+    /// <summary>True while this instance holds the lease and publishes (for health checks and tests).</summary>
+    public bool IsActive { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            RelayLease? lease;
+            try
+            {
+                lease = await RelayLease.TryAcquireAsync(settings.Options.Provider, settings.ConnectionString, _leaseName, stoppingToken);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(exception, "Outbox relay for {Context} could not reach its database to take the lease", typeof(TContext).Name);
+                lease = null;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (lease is null)
+            {
+                await DelayAsync(options.LeaseRetryInterval, stoppingToken);
+                continue;
+            }
+
+            await using (lease)
+            {
+                IsActive = true;
+                logger.LogInformation("Outbox relay for {Context} is active", typeof(TContext).Name);
+                try
+                {
+                    await RelayWhileHoldingAsync(lease, stoppingToken);
+                }
+                finally
+                {
+                    IsActive = false;
+                }
+            }
+        }
+    }
+
+    private async Task RelayWhileHoldingAsync(RelayLease lease, CancellationToken stoppingToken)
+    {
+        var consecutiveFailures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (!await lease.StillHeldAsync(stoppingToken))
+            {
+                logger.LogWarning("Outbox relay for {Context} lost its lease; standing by", typeof(TContext).Name);
+                return;
+            }
+
+            PassResult result;
+            try
+            {
+                result = await RelayOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                logger.LogWarning(exception, "Outbox relay pass for {Context} failed", typeof(TContext).Name);
+                result = new PassResult(0, Failed: true);
+            }
+
+            if (result.Failed)
+            {
+                consecutiveFailures++;
+                await DelayAsync(Backoff(consecutiveFailures), stoppingToken);
+                continue;
+            }
+
+            consecutiveFailures = 0;
+            if (result.Published >= options.BatchSize) continue; // more is probably waiting
+            await DeleteExpiredIfDueAsync(stoppingToken);
+            try
+            {
+                await signal.WaitAsync(options.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<PassResult> RelayOnceAsync(CancellationToken stoppingToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        await db.Database.OpenConnectionAsync(stoppingToken);
+        var connection = db.Database.GetDbConnection();
+
+        var rows = await OutboxStore.ReadUnsentAsync(connection, _dialect, options.BatchSize, stoppingToken);
+        if (rows.Count == 0) return new PassResult(0, Failed: false);
+
+        // GroupBy keeps each subject's rows in sequence order; subjects go concurrently.
+        var chains = await Task.WhenAll(rows.GroupBy(r => r.SubjectKey, StringComparer.Ordinal)
+            .Select(chain => PublishChainAsync(chain.ToArray(), stoppingToken)));
+        var sent = chains.SelectMany(c => c.Sent).ToArray();
+
+        if (_hooks?.AfterPublishBeforeMarkSent is { } hook) await hook(sent, stoppingToken);
+
+        await OutboxStore.MarkSentAsync(connection, _dialect, sent, time.GetUtcNow(), CancellationToken.None);
+        var failures = chains.Where(c => c.Failure is not null).ToArray();
+        foreach (var failure in failures)
+        {
+            await OutboxStore.RecordFailureAsync(connection, failure.FailedSequence, failure.Failure!, CancellationToken.None);
+        }
+        if (failures.Length > 0)
+        {
+            logger.LogWarning("Outbox relay for {Context} published {Sent} of {Read} events; {Failed} subjects wait for a retry: {Reason}",
+                typeof(TContext).Name, sent.Length, rows.Count, failures.Length, failures[0].Failure);
+        }
+        return new PassResult(sent.Length, Failed: failures.Length > 0);
+    }
+
+    private async Task<ChainResult> PublishChainAsync(PendingOutboxRow[] chain, CancellationToken stoppingToken)
+    {
+        var sent = new List<long>(chain.Length);
+        foreach (var row in chain)
+        {
+            try
+            {
+                var message = EventJson.Deserialize(row.EventType, row.Payload);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                timeout.CancelAfter(options.PublishTimeout);
+                // With publisher confirms on, the task completes only when the broker has taken the message.
+                await bus.Publish(message, message.GetType(), Pipe.Execute<PublishContext>(context =>
+                {
+                    context.MessageId = row.EventId;
+                    context.Headers.Set(MappaHeaders.EventType, row.EventType);
+                    context.Headers.Set(MappaHeaders.EventVersion, row.EventVersion);
+                    context.Headers.Set(MappaHeaders.SubjectPosition, row.SubjectPosition);
+                }), timeout.Token);
+                sent.Add(row.Sequence);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                var reason = exception is OperationCanceledException
+                    ? $"The broker did not confirm within {options.PublishTimeout}."
+                    : $"{exception.GetType().Name}: {exception.Message}";
+                return new ChainResult(sent, row.Sequence, reason);
+            }
+        }
+        return new ChainResult(sent, 0, null);
+    }
+
+    private async Task DeleteExpiredIfDueAsync(CancellationToken stoppingToken)
+    {
+        var now = time.GetUtcNow();
+        if (now < _nextCleanup) return;
+        _nextCleanup = now + CleanupInterval;
+        try
+        {
+            await using var scope = scopeFactory.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TContext>();
+            await db.Database.OpenConnectionAsync(stoppingToken);
+            await OutboxStore.DeleteExpiredAsync(db.Database.GetDbConnection(), _dialect,
+                now - options.SentRetention, now - options.InboxRetention, stoppingToken);
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            logger.LogWarning(exception, "Deleting expired outbox and inbox rows of {Context} failed", typeof(TContext).Name);
+        }
+    }
+
+    private TimeSpan Backoff(int consecutiveFailures)
+    {
+        var factor = Math.Pow(2, Math.Min(consecutiveFailures - 1, 16));
+        var delay = TimeSpan.FromTicks((long)Math.Min(options.RetryInitialDelay.Ticks * factor, options.RetryMaxDelay.Ticks));
+        return delay;
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(delay, time, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private sealed record PassResult(int Published, bool Failed);
+
+    private sealed record ChainResult(IReadOnlyList<long> Sent, long FailedSequence, string? Failure);
+}
+
+/// <summary>Fault-injection seam for tests: runs after a pass published its rows and before it marks them sent.</summary>
+internal sealed class OutboxRelayHooks<TContext>
+{
+    public Func<IReadOnlyList<long>, CancellationToken, Task>? AfterPublishBeforeMarkSent { get; init; }
+}

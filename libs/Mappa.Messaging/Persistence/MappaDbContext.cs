@@ -1,0 +1,89 @@
+using Mappa.Core.Errors;
+using Mappa.Events;
+using Mappa.Messaging.Configuration;
+using Mappa.Messaging.Inbox;
+using Mappa.Messaging.Outbox;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Mappa.Messaging.Persistence;
+
+/// <summary>
+/// Base of every service's DbContext: brings the outbox and inbox tables, and makes one
+/// <c>SaveChangesAsync</c> commit the data change and the events recorded with <see cref="RecordEvent"/> together.
+/// A derived context needs a constructor taking <c>DbContextOptions&lt;TContext&gt;</c> and must call
+/// <c>base.OnModelCreating</c>.
+/// </summary>
+public abstract class MappaDbContext(DbContextOptions options) : DbContext(options)
+{
+    private readonly List<DomainEvent> _recordedEvents = [];
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
+
+    /// <summary>Events recorded but not yet saved.</summary>
+    public IReadOnlyList<DomainEvent> RecordedEvents => _recordedEvents;
+
+    /// <summary>Set when a save wrote outbox rows; the commit interceptor wakes the relay and clears it.</summary>
+    internal bool WroteOutboxRows { get; set; }
+
+    /// <summary>
+    /// Records an event to be published once the next <c>SaveChangesAsync</c> (and the surrounding transaction, if any)
+    /// commits. Nothing is published if the transaction rolls back.
+    /// </summary>
+    /// <exception cref="ValidationFailedException">The envelope is incomplete or its additional information too large.</exception>
+    public void RecordEvent(DomainEvent domainEvent)
+    {
+        ArgumentNullException.ThrowIfNull(domainEvent);
+        DomainEventTypeAttribute.Of(domainEvent.GetType()); // throws for a record without its wire name
+        var violations = new List<FieldViolation>();
+        if (string.IsNullOrWhiteSpace(domainEvent.Subject?.SubjectId))
+            violations.Add(new FieldViolation("subject.subject_id", "An event must name the subject it is about."));
+        if (string.IsNullOrWhiteSpace(domainEvent.Detail?.Method) || string.IsNullOrWhiteSpace(domainEvent.Detail?.Id))
+            violations.Add(new FieldViolation("detail", "An event must say which RPC returns its detail."));
+        if (domainEvent.AdditionalInformation is { } extra && AdditionalInformationLimits.FindViolation(extra) is { } tooBig)
+            violations.Add(new FieldViolation("additional_information", tooBig));
+        if (domainEvent.EventId == Guid.Empty)
+            violations.Add(new FieldViolation("event_id", "An event needs a non-empty id."));
+        if (violations.Count > 0) throw new ValidationFailedException(violations);
+        _recordedEvents.Add(domainEvent);
+    }
+
+    /// <summary>Forgets events recorded since the last save, e.g. before retrying a unit of work from scratch.</summary>
+    public void DiscardRecordedEvents() => _recordedEvents.Clear();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        MessagingModel.Apply(modelBuilder, sqlite: Database.IsSqlite());
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (_recordedEvents.Count == 0) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+
+        var ownTransaction = Database.CurrentTransaction is null
+            ? await Database.BeginTransactionAsync(cancellationToken)
+            : null;
+        try
+        {
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var events = _recordedEvents.ToArray();
+            await OutboxWriter.WriteAsync(Database.GetDbConnection(), Database.CurrentTransaction!.GetDbTransaction(),
+                SqlDialect.For(Database.IsNpgsql() ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite),
+                events, DateTimeOffset.UtcNow, cancellationToken);
+            WroteOutboxRows = true;
+            if (ownTransaction is not null) await ownTransaction.CommitAsync(cancellationToken);
+            // Cleared only now: if the save or commit failed, the caller may fix and save again without re-recording.
+            _recordedEvents.Clear();
+            return written + events.Length;
+        }
+        finally
+        {
+            if (ownTransaction is not null) await ownTransaction.DisposeAsync();
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        _recordedEvents.Count == 0
+            ? base.SaveChanges(acceptAllChangesOnSuccess)
+            // The outbox write is async-only; a synchronous save with events blocks on it rather than dropping them.
+            : SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+}
