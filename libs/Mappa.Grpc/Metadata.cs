@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Text;
+using Mappa.Grpc.Protocol;
 
 namespace Mappa.Grpc;
 
@@ -100,6 +101,56 @@ public sealed class Metadata : IEnumerable<Metadata.Entry>
                 throw new ArgumentException($"Binary metadata key '{key}' must end in '{BinarySuffix}'.", nameof(key));
             }
             return new Entry(key, null, value);
+        }
+
+        /// <summary>Builds an entry from a received header, or null if the key or value breaks gRPC's rules.</summary>
+        internal static Entry? TryCreateFromWire(string key, string value)
+        {
+            if (!TryNormalizeKey(key, out var normalized))
+            {
+                return null;
+            }
+            if (normalized.EndsWith(BinarySuffix, StringComparison.Ordinal))
+            {
+                return Base64Wire.TryDecode(value, out var bytes) ? new Entry(normalized, null, bytes) : null;
+            }
+            foreach (var c in value)
+            {
+                if (c < 0x20 || c > 0x7E)
+                {
+                    return null;
+                }
+            }
+            return new Entry(normalized, value, null);
+        }
+
+        /// <summary>The value as sent on the wire: binary values as unpadded base64 (the spec's preferred form).</summary>
+        internal string ToWireValue() => _bytes is null ? _value! : Base64Wire.EncodeUnpadded(_bytes);
+
+        private static bool TryNormalizeKey(string key, out string normalized)
+        {
+            normalized = key;
+            if (key.Length == 0)
+            {
+                return false;
+            }
+            var hasUpper = false;
+            foreach (var c in key)
+            {
+                if (c is >= 'A' and <= 'Z')
+                {
+                    hasUpper = true;
+                }
+                else if (!(c is >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '_' or '.'))
+                {
+                    return false;
+                }
+            }
+            if (hasUpper)
+            {
+                normalized = key.ToLowerInvariant();
+            }
+            return true;
         }
 
         internal static string NormalizeKey(string key)

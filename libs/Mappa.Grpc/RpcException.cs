@@ -7,7 +7,16 @@ namespace Mappa.Grpc;
 public sealed class RpcException : Exception
 {
     public RpcException(StatusCode statusCode, string detail, Google.Rpc.Status? details = null, Metadata? trailers = null)
-        : base($"Status(StatusCode=\"{statusCode}\", Detail=\"{detail}\")")
+        : this(statusCode, detail, details, trailers, innerException: null)
+    {
+    }
+
+    /// <summary>
+    /// A status that stands for another exception (e.g. a domain error the gRPC layer mapped), so interceptors
+    /// see the status and can still reach the original through <see cref="Exception.InnerException"/>.
+    /// </summary>
+    public RpcException(StatusCode statusCode, string detail, Google.Rpc.Status? details, Metadata? trailers, Exception? innerException)
+        : base($"Status(StatusCode=\"{statusCode}\", Detail=\"{detail}\")", innerException)
     {
         StatusCode = statusCode;
         Detail = detail;

@@ -55,6 +55,16 @@ public sealed class ServerCallContext
     /// <summary>Per-call state shared between interceptors and handlers.</summary>
     public IDictionary<object, object?> Items => HttpContext.Items;
 
-    /// <summary>The status the call ended with; set by the layer after the handler returns or throws.</summary>
+    /// <summary>
+    /// The status the call ended with. The layer sets it whenever a handler or interceptor returns or throws (so an
+    /// interceptor reads it right after <c>await next(context)</c>, whether that returned or threw), and once more
+    /// with the final status just before the status is sent.
+    /// </summary>
     public StatusCode? OutcomeStatus { get; set; }
+
+    /// <summary>The remaining time before the deadline, or null if the client set none.</summary>
+    public TimeSpan? TimeRemaining => DeadlineUtc is { } deadline ? (deadline > DateTime.UtcNow ? deadline - DateTime.UtcNow : TimeSpan.Zero) : null;
+
+    /// <summary>The layer's state for this call; null for contexts built outside the server (e.g. in unit tests).</summary>
+    internal Calls.ServerCall? Call { get; init; }
 }
