@@ -1,0 +1,30 @@
+namespace Mappa.Security;
+
+/// <summary>
+/// Permission names, as written in each RPC's <c>(mappa.common.v1.access)</c> option. A contract naming a
+/// permission not listed in <see cref="All"/> fails the start-up check, so a typo cannot silently deny (or grant).
+/// </summary>
+public static class Permission
+{
+    public const string SubjectsRead = "subjects.read";
+    public const string SubjectsWrite = "subjects.write";
+
+    /// <summary>Not an RPC permission: lets services show names and other personal detail instead of redacting them.</summary>
+    public const string SubjectsPersonalDetail = "subjects.personal-detail";
+
+    public const string AssessmentsRead = "assessments.read";
+    public const string AssessmentsWrite = "assessments.write";
+    public const string ConferencesRead = "conferences.read";
+    public const string ConferencesWrite = "conferences.write";
+    public const string ReviewsRead = "reviews.read";
+    public const string ComplianceRead = "compliance.read";
+    public const string AuditRead = "audit.read";
+
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        SubjectsRead, SubjectsWrite, SubjectsPersonalDetail,
+        AssessmentsRead, AssessmentsWrite,
+        ConferencesRead, ConferencesWrite,
+        ReviewsRead, ComplianceRead, AuditRead,
+    };
+}
