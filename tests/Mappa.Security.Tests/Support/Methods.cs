@@ -1,0 +1,36 @@
+using Google.Protobuf.Reflection;
+using Grpc.Health.V1;
+using Mappa.Contracts.CaseConference.V1;
+using Mappa.Contracts.RiskAssessment.V1;
+using Mappa.Contracts.Scheduling.V1;
+using Mappa.Security.Tests.Probe;
+
+namespace Mappa.Security.Tests.Support;
+
+/// <summary>Method descriptors from the real contracts (and the test-only probe service).</summary>
+public static class Methods
+{
+    public static ServiceDescriptor SubjectService => SubjectServiceReflection.Descriptor.Services[0];
+    public static ServiceDescriptor ConferenceService => ConferenceServiceReflection.Descriptor.Services[0];
+    public static ServiceDescriptor ReviewCalendarService => ReviewCalendarServiceReflection.Descriptor.Services[0];
+    public static ServiceDescriptor HealthService => HealthReflection.Descriptor.Services[0];
+    public static ServiceDescriptor ProbeService => SecurityProbeReflection.Descriptor.Services[0];
+
+    /// <summary>Every mappa service in the contracts.</summary>
+    public static IReadOnlyList<ServiceDescriptor> SuiteServices => [SubjectService, ConferenceService, ReviewCalendarService];
+
+    public static MethodDescriptor GetSubject => SubjectService.FindMethodByName("GetSubject");
+    public static MethodDescriptor CreateSubject => SubjectService.FindMethodByName("CreateSubject");
+    public static MethodDescriptor HealthCheck => HealthService.FindMethodByName("Check");
+
+    public static MethodDescriptor Probe(string name) =>
+        ProbeService.FindMethodByName(name) ?? throw new ArgumentException($"No probe method {name}.");
+
+    /// <summary>"/package.Service/Method" to its descriptor, across the suite's services.</summary>
+    public static MethodDescriptor ByFullName(string fullName)
+    {
+        var parts = fullName.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var service = SuiteServices.Single(s => s.FullName == parts[0]);
+        return service.FindMethodByName(parts[1]) ?? throw new ArgumentException($"No method {fullName}.");
+    }
+}
