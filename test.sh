@@ -12,6 +12,7 @@
 #     --no-servers    start no servers: use MAPPA_TEST_* as exported, or the servers started by
 #                     scripts/postgres.sh and scripts/rabbitmq.sh
 #     --no-install    skip step 1
+# A test that hangs fails after MAPPA_TEST_HANG_TIMEOUT (default 5m) instead of holding up CI.
 set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$repo_root"
@@ -131,7 +132,7 @@ if (( build_status == 0 )); then
     checks_passed=$((checks_passed + 1))
     step "running the tests"
     test_args=(--no-build -c Release -nologo --results-directory "$results" --logger trx
-        --blame-hang-timeout 5m --blame-hang-dump-type none)
+        --blame-hang-timeout "${MAPPA_TEST_HANG_TIMEOUT:-5m}" --blame-hang-dump-type none)
     [[ -n $filter ]] && test_args+=(--filter "$filter")
     dotnet test Mappa.sln "${test_args[@]}" || tests_status=$?
 else
@@ -143,5 +144,7 @@ finish
 step "summary"
 (( tests_status == 0 )) || log "dotnet test exited with status $tests_status"
 (( ${#failed_checks[@]} == 0 )) || log "failed checks: ${failed_checks[*]}"
-"$MAPPA_TEST_PYTHON" scripts/summarize-tests.py "$results" --checks "$checks_passed" "$checks_failed" "$checks_skipped"
+runner_failed=()
+(( tests_status == 0 )) || runner_failed=(--runner-failed)
+"$MAPPA_TEST_PYTHON" scripts/summarize-tests.py "$results" "${runner_failed[@]}" --checks "$checks_passed" "$checks_failed" "$checks_skipped"
 (( tests_status == 0 && checks_failed == 0 ))

@@ -38,7 +38,11 @@ baseline() {
     local last
     last=$(git log -1 --format=%H -- protos)
     if [[ -z $last ]] || ! git rev-parse -q --verify "$last^" >/dev/null; then
-        log "breaking: skipped (no commit before the contracts' latest change; a shallow clone?)"
+        if [[ $(git rev-parse --is-shallow-repository) == true ]]; then
+            log "breaking: skipped (a shallow clone: the commit before the contracts' latest change is missing)"
+        else
+            log "breaking: skipped (the contracts' latest change is the first commit: nothing earlier to compare with)"
+        fi
         return
     fi
     git rev-parse "$last^"

@@ -7,6 +7,7 @@ line describes the whole run. Prints one line per test project, the names of fai
 CI reads: "N passed, N failed" (", N skipped" when some were skipped).
 """
 import argparse
+import re
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -15,16 +16,24 @@ NS = "{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}"
 
 
 def project_name(root: ET.Element, path: Path) -> str:
-    for test in root.iter(f"{NS}UnitTest"):
-        storage = test.get("storage")
-        if storage:
-            return Path(storage).stem
-    return path.stem
+    text = ET.tostring(root, encoding="unicode")
+    discovering = re.search(r"Discovering: +(\S+)", text)
+    if discovering:
+        return discovering.group(1)
+    assembly = re.search(r"([\w.]+)\.dll", text)
+    return assembly.group(1) if assembly else path.stem
+
+
+def run_problems(root: ET.Element) -> list[str]:
+    return [info.findtext(f"{NS}Text", "").strip().splitlines()[0]
+            for info in root.iter(f"{NS}RunInfo") if info.get("outcome") == "Error"]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("results_dir", type=Path)
+    parser.add_argument("--runner-failed", action="store_true",
+                        help="dotnet test exited non-zero: count one failure if no test or run explains it")
     parser.add_argument("--checks", nargs=3, type=int, default=[0, 0, 0], metavar=("PASSED", "FAILED", "SKIPPED"))
     args = parser.parse_args()
 
@@ -46,14 +55,25 @@ def main() -> int:
         # xunit's skipped tests are "NotExecuted"; errors, timeouts and aborts are failures.
         project_failed = sum(count(n) for n in ("failed", "error", "timeout", "aborted"))
         project_skipped = count("notExecuted")
+        problems = run_problems(root)
+        outcome = root.find(f"{NS}ResultSummary").get("outcome", "")
+        # A test host that crashed or was killed as hung fails the run even when no single test failed.
+        if project_failed == 0 and (problems or outcome in ("Failed", "Aborted", "Error")):
+            project_failed = 1
         passed += count("passed")
         failed += project_failed
         skipped += project_skipped
-        print(f"  {project_name(root, path)}: {count('passed')} passed, {project_failed} failed, {project_skipped} skipped")
+        print(f"  {project_name(root, path)}: {count('passed')} passed, {project_failed} failed, {project_skipped} skipped"
+              + ("" if count("total") else " (no tests)"))
+        for message in problems:
+            print(f"    RUN ERROR {message}")
         for result in root.iter(f"{NS}UnitTestResult"):
             if result.get("outcome") not in ("Passed", "NotExecuted"):
                 print(f"    FAILED {result.get('testName')}")
 
+    if args.runner_failed and failed == 0:
+        print("  dotnet test failed without a failed test or run error to show for it (see its output above)")
+        failed += 1
     check_passed, check_failed, check_skipped = args.checks
     if any(args.checks):
         print(f"  test.sh checks: {check_passed} passed, {check_failed} failed, {check_skipped} skipped")
