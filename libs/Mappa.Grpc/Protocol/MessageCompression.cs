@@ -26,6 +26,16 @@ internal static class MessageCompression
                 StatusCode.Unimplemented,
                 $"Message compression '{encoding}' is not supported; supported: {GrpcProtocol.SupportedEncodings}.");
         }
+        // GZipStream reads a truncated stream without complaint, so check the gzip framing ourselves: the smallest
+        // member is 18 bytes and its last 4 bytes hold the uncompressed length (mod 2^32).
+        const int MinimumGzipLength = 18;
+        if (payload.Length < MinimumGzipLength)
+        {
+            throw new RpcException(StatusCode.Internal, "A gzip-compressed message is too short to be valid.");
+        }
+        Span<byte> trailer = stackalloc byte[4];
+        payload.Slice(payload.Length - 4).CopyTo(trailer);
+        var declaredLength = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(trailer);
         try
         {
             using var input = new MemoryStream(payload.ToArray(), writable: false);
@@ -49,6 +59,10 @@ internal static class MessageCompression
             finally
             {
                 ArrayPool<byte>.Shared.Return(chunk);
+            }
+            if ((uint)output.Length != declaredLength)
+            {
+                throw new RpcException(StatusCode.Internal, "A gzip-compressed message is truncated or corrupt.");
             }
             return output.ToArray();
         }

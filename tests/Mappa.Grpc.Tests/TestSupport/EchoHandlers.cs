@@ -6,7 +6,7 @@ using Mappa.Grpc.Tests.Contracts;
 namespace Mappa.Grpc.Tests.TestSupport;
 
 /// <summary>Handlers for the test echo contract; EchoRequest.behaviour picks what a call does.</summary>
-public sealed class EchoHandlers
+public sealed class EchoHandlers(CallProbe probe)
 {
     /// <summary>Text an unexpected exception carries: it must never reach a client or a log message.</summary>
     public const string SecretExceptionText = "subject date of birth 1970-01-01";
@@ -34,8 +34,21 @@ public sealed class EchoHandlers
                 var trailers = new Metadata { { "x-reason", "told-to" } };
                 throw new RpcException(StatusCode.PermissionDenied, "Not for you: 100% sure ✓", null, trailers);
             case "wait-for-cancellation":
-                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+                await WaitForCancellationAsync(context);
                 break;
+            case "unavailable-twice":
+                if (probe.NextAttempt(request.Text) <= 2)
+                {
+                    throw new RpcException(StatusCode.Unavailable, "Try again shortly.");
+                }
+                break;
+            case "count-then-not-found":
+                probe.NextAttempt(request.Text);
+                throw new NotFoundException("Subject", "subjects/1");
+            case "echo-authorization":
+                return new EchoResponse { Text = context.RequestHeaders.GetValue("authorization") ?? "(none)" };
+            case "report-request-id":
+                return new EchoResponse { Text = context.RequestHeaders.GetValue("x-request-id") ?? "(none)" };
             case "echo-metadata":
                 foreach (var entry in context.RequestHeaders)
                 {
@@ -48,6 +61,8 @@ public sealed class EchoHandlers
                 break;
             case "report-deadline":
                 return new EchoResponse { Text = context.DeadlineUtc is null ? "none" : "set" };
+            case "big-response":
+                return new EchoResponse { Payload = Bytes(request.Repeat) };
             case "return-null":
                 return null!;
         }
@@ -66,7 +81,7 @@ public sealed class EchoHandlers
         }
         if (request.Behaviour == "wait-for-cancellation")
         {
-            await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            await WaitForCancellationAsync(context);
         }
     }
 
@@ -76,6 +91,19 @@ public sealed class EchoHandlers
         while (await requests.MoveNext(context.CancellationToken))
         {
             await responses.WriteAsync(new EchoResponse { Text = requests.Current.Text, Payload = requests.Current.Payload, Index = index++ });
+        }
+    }
+
+    private async Task WaitForCancellationAsync(ServerCallContext context)
+    {
+        probe.HandlerStarted.TrySetResult();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, context.CancellationToken);
+        }
+        finally
+        {
+            probe.HandlerCancelled.TrySetResult();
         }
     }
 

@@ -40,6 +40,21 @@ public static class RawGrpc
         return (status is null ? null : int.Parse(status, System.Globalization.CultureInfo.InvariantCulture), message, body);
     }
 
+    /// <summary>The payloads of the length-prefixed messages in a response body.</summary>
+    public static List<byte[]> Messages(byte[] body)
+    {
+        var messages = new List<byte[]>();
+        var offset = 0;
+        while (offset + 5 <= body.Length)
+        {
+            var length = (int)BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(offset + 1));
+            messages.Add(body.AsSpan(offset + 5, length).ToArray());
+            offset += 5 + length;
+        }
+        Assert.Equal(body.Length, offset);
+        return messages;
+    }
+
     public static string? Header(HttpHeaders headers, string name) =>
         headers.NonValidated.TryGetValues(name, out var values) ? values.ToString() : null;
 }

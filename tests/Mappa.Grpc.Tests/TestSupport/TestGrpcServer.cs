@@ -29,6 +29,11 @@ public sealed class TestGrpcServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    public CallProbe Probe => _app.Services.GetRequiredService<CallProbe>();
+
+    /// <summary>A channel to this server using the suite's own client.</summary>
+    public Mappa.Grpc.Client.GrpcChannel CreateChannel(Mappa.Grpc.Client.GrpcChannelOptions? options = null) => new(Address, options);
+
     /// <summary>Starts a server with the echo contract, health, reflection and the fallback mapped, unless told otherwise.</summary>
     public static async Task<TestGrpcServer> StartAsync(
         Action<IServiceCollection>? configureServices = null,
@@ -44,6 +49,7 @@ public sealed class TestGrpcServer : IAsyncDisposable
         builder.Logging.AddProvider(logs);
         builder.Services.AddMappaGrpc(configureGrpc);
         builder.Services.AddScoped<EchoHandlers>();
+        builder.Services.AddSingleton<CallProbe>();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
