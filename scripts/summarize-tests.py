@@ -38,6 +38,7 @@ def main() -> int:
     args = parser.parse_args()
 
     passed = failed = skipped = 0
+    empty: list[str] = []
     for path in sorted(args.results_dir.glob("**/*.trx")):
         try:
             root = ET.parse(path).getroot()
@@ -52,25 +53,30 @@ def main() -> int:
         def count(name: str) -> int:
             return int(counters.get(name, "0"))
 
-        # xunit's skipped tests are "NotExecuted"; errors, timeouts and aborts are failures.
+        # Errors, timeouts and aborts are failures; xunit's skipped tests are counted but not executed.
         project_failed = sum(count(n) for n in ("failed", "error", "timeout", "aborted"))
-        project_skipped = count("notExecuted")
-        problems = run_problems(root)
-        outcome = root.find(f"{NS}ResultSummary").get("outcome", "")
+        project_skipped = max(count("notExecuted"), count("total") - count("executed"))
         # A test host that crashed or was killed as hung fails the run even when no single test failed.
-        if project_failed == 0 and (problems or outcome in ("Failed", "Aborted", "Error")):
+        problems = []
+        outcome = root.find(f"{NS}ResultSummary").get("outcome", "")
+        if project_failed == 0 and outcome in ("Failed", "Aborted", "Error"):
+            problems = run_problems(root) or [f"the test run ended as {outcome}"]
             project_failed = 1
         passed += count("passed")
         failed += project_failed
         skipped += project_skipped
-        print(f"  {project_name(root, path)}: {count('passed')} passed, {project_failed} failed, {project_skipped} skipped"
-              + ("" if count("total") else " (no tests)"))
+        if count("total") == 0 and not problems:
+            empty.append(project_name(root, path))
+            continue
+        print(f"  {project_name(root, path)}: {count('passed')} passed, {project_failed} failed, {project_skipped} skipped")
         for message in problems:
             print(f"    RUN ERROR {message}")
         for result in root.iter(f"{NS}UnitTestResult"):
             if result.get("outcome") not in ("Passed", "NotExecuted"):
                 print(f"    FAILED {result.get('testName')}")
 
+    if empty:
+        print(f"  no tests ran in: {', '.join(sorted(empty))}")
     if args.runner_failed and failed == 0:
         print("  dotnet test failed without a failed test or run error to show for it (see its output above)")
         failed += 1
