@@ -26,6 +26,9 @@ public abstract class IdempotentConsumer<TMessage, TContext>(TContext db, ILogge
     /// <summary>Does the work; change <see cref="Db"/> and record events, but do not call SaveChanges or commit.</summary>
     protected abstract Task HandleAsync(ConsumeContext<TMessage> context);
 
+    /// <summary>Called when a copy of an already processed message is skipped (e.g. for metrics); does nothing by default.</summary>
+    protected virtual Task OnDuplicateAsync(ConsumeContext<TMessage> context) => Task.CompletedTask;
+
     public async Task Consume(ConsumeContext<TMessage> context)
     {
         var messageId = context.MessageId
@@ -39,6 +42,7 @@ public abstract class IdempotentConsumer<TMessage, TContext>(TContext db, ILogge
         if (await Db.InboxMessages.AsNoTracking().AnyAsync(m => m.MessageId == messageId && m.Consumer == ConsumerName, context.CancellationToken))
         {
             LogDuplicate(messageId, context);
+            await OnDuplicateAsync(context);
             return;
         }
 
@@ -51,6 +55,8 @@ public abstract class IdempotentConsumer<TMessage, TContext>(TContext db, ILogge
         catch (DbUpdateException exception) when (IsUniqueViolation(exception))
         {
             LogDuplicate(messageId, context);
+            await transaction.RollbackAsync(context.CancellationToken);
+            await OnDuplicateAsync(context);
             return;
         }
 

@@ -38,6 +38,18 @@ internal sealed class OutboxRelay<TContext>(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await RunAsync(stoppingToken);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The host was disposed without being stopped; there is nothing left to relay with.
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             RelayLease? lease;
@@ -45,7 +57,7 @@ internal sealed class OutboxRelay<TContext>(
             {
                 lease = await RelayLease.TryAcquireAsync(settings.Options.Provider, settings.ConnectionString, _leaseName, stoppingToken);
             }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested && exception is not ObjectDisposedException)
             {
                 logger.LogWarning(exception, "Outbox relay for {Context} could not reach its database to take the lease", typeof(TContext).Name);
                 lease = null;
@@ -97,7 +109,7 @@ internal sealed class OutboxRelay<TContext>(
             {
                 return;
             }
-            catch (Exception exception)
+            catch (Exception exception) when (exception is not ObjectDisposedException)
             {
                 logger.LogWarning(exception, "Outbox relay pass for {Context} failed", typeof(TContext).Name);
                 result = new PassResult(0, Failed: true);

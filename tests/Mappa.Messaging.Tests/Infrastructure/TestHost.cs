@@ -29,7 +29,7 @@ public static class TestHost
         ["Mappa:Database:ConnectionString"] = connectionString,
     };
 
-    public static async Task<IHost> StartAsync(IEnumerable<Dictionary<string, string?>> configuration,
+    public static async Task<RunningHost> StartAsync(IEnumerable<Dictionary<string, string?>> configuration,
         Action<IServiceCollection, IConfiguration> configureServices, ITestOutputHelper? output = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -47,11 +47,11 @@ public static class TestHost
         configureServices(builder.Services, builder.Configuration);
         var host = builder.Build();
         await host.StartAsync();
-        return host;
+        return new RunningHost(host);
     }
 
     /// <summary>The usual service shape: one scheduling context plus the bus, with optional consumers.</summary>
-    public static Task<IHost> StartSchedulingAsync(Dictionary<string, string?> database, Dictionary<string, string?> bus,
+    public static Task<RunningHost> StartSchedulingAsync(Dictionary<string, string?> database, Dictionary<string, string?> bus,
         Action<IBusRegistrationConfigurator>? consumers = null, Action<IServiceCollection>? extra = null, ITestOutputHelper? output = null) =>
         StartAsync([FastRelay(), database, bus], (services, configuration) =>
         {
