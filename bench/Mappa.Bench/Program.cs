@@ -1,1 +1,45 @@
-Console.WriteLine("bench");
+using Mappa.Bench.Servers;
+using Mappa.Bench.Suite;
+
+// Mappa.Bench serve ours|bare [--port N]   one server for the benchmark (prints "listening PORT")
+// Mappa.Bench unary [options]              the whole unary benchmark (bench/run.sh calls this)
+// Mappa.Bench check --port N               one real call with the benchmark body; exit 0 if grpc-status is 0
+return args switch
+{
+    ["serve", var which, .. var rest] => await ServeAsync(which, PortOption(rest)),
+    ["unary", .. var rest] => await UnaryBenchmark.RunAsync(BenchmarkSettings.Parse(rest)),
+    ["check", .. var rest] => await CheckAsync(PortOption(rest)),
+    _ => Usage(),
+};
+
+static async Task<int> ServeAsync(string which, int port)
+{
+    var app = which switch
+    {
+        "ours" => OurLayerServer.Build(port),
+        "bare" => BareKestrelServer.Build(port),
+        _ => null,
+    };
+    if (app is null)
+    {
+        return Usage();
+    }
+    await BenchHost.RunAsync(app);
+    return 0;
+}
+
+static async Task<int> CheckAsync(int port)
+{
+    var problem = await GrpcStatusCheck.CheckAsync(port);
+    Console.WriteLine(problem ?? "grpc-status 0, echo matches");
+    return problem is null ? 0 : 1;
+}
+
+static int PortOption(string[] rest) =>
+    rest is ["--port", var value, ..] ? int.Parse(value) : 0;
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Mappa.Bench serve ours|bare [--port N] | unary [options] | check --port N");
+    return 2;
+}
