@@ -9,6 +9,7 @@ internal sealed class DescriptorIndex
     private readonly Dictionary<string, FileDescriptor> _filesBySymbol = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Extendee, int Number), FileDescriptor> _filesByExtension = [];
     private readonly Dictionary<string, SortedSet<int>> _extensionNumbers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _messageTypes = new(StringComparer.Ordinal);
 
     public DescriptorIndex(IEnumerable<ServiceDescriptor> services)
     {
@@ -36,9 +37,7 @@ internal sealed class DescriptorIndex
         {
             return numbers;
         }
-        return _filesBySymbol.TryGetValue(messageType, out var file) && file.FindTypeByName<MessageDescriptor>(messageType) is not null
-            ? []
-            : null;
+        return _messageTypes.Contains(messageType) ? [] : null;
     }
 
     private void AddFile(FileDescriptor file)
@@ -73,6 +72,7 @@ internal sealed class DescriptorIndex
     private void AddMessage(MessageDescriptor message, FileDescriptor file)
     {
         _filesBySymbol.TryAdd(message.FullName, file);
+        _messageTypes.Add(message.FullName);
         foreach (var field in message.Fields.InDeclarationOrder())
         {
             _filesBySymbol.TryAdd(field.FullName, file);
