@@ -45,14 +45,8 @@ public sealed partial class AuthenticationInterceptor : IServerInterceptor
             Refuse(context, outcome.FailureReason!);
         }
 
-        var caller = CallerIdentity.FromClaims(outcome.Principal!);
-        if (caller is null)
-        {
-            Refuse(context, "token has no subject");
-        }
-
         context.User = outcome.Principal!;
-        context.SetCaller(caller);
+        context.SetCaller(outcome.Caller!);
         await next(context).ConfigureAwait(false);
     }
 

@@ -199,6 +199,20 @@ public sealed class AuditInterceptorTests
     }
 
     [Fact]
+    public async Task Entry_claimed_by_the_service_is_written_when_an_inner_step_swallows_the_failure()
+    {
+        // The layer still answers the failed status (OutcomeStatus), so the service's transaction did not commit.
+        var call = GetSubjectCall("subj-7", TokenFor(Role.Assessor));
+        await CallPipeline.RunAsync(call, [.. Pipeline(), new SwallowingInterceptor()], c =>
+        {
+            c.PendingAudit()!.Claim();
+            throw new RpcException(StatusCode.Aborted, "Concurrent change.");
+        });
+
+        Assert.Equal(StatusCode.Aborted, Assert.Single(_sink.Entries).Outcome);
+    }
+
+    [Fact]
     public async Task A_failing_sink_fails_a_successful_call_so_nothing_is_read_unaudited()
     {
         var call = WithSink(GetSubjectCall("subj-1", TokenFor(Role.Assessor)), new FailingSink());
@@ -244,6 +258,20 @@ public sealed class AuditInterceptorTests
             return Task.CompletedTask;
         }));
         Assert.False(reached);
+    }
+
+    private sealed class SwallowingInterceptor : IServerInterceptor
+    {
+        public async Task InvokeAsync(ServerCallContext context, GrpcCallDelegate next)
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (RpcException)
+            {
+            }
+        }
     }
 
     private sealed class FailingSink : IAuditSink

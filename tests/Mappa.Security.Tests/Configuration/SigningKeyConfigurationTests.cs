@@ -22,6 +22,22 @@ public sealed class SigningKeyConfigurationTests
     }
 
     [Fact]
+    public void Each_key_verifies_only_its_own_algorithm()
+    {
+        var options = With(Es256("ec"), new SigningKeyOptions { KeyId = "hmac", Algorithm = "HS256", Secret = new string('s', 40) });
+        options.AllowDevelopmentKeys = true;
+        var ring = SigningKeyRing.FromOptions(options);
+
+        Assert.NotNull(ring.Find("ec", "ES256"));
+        Assert.Null(ring.Find("ec", "HS256"));
+        Assert.Null(ring.Find("ec", "RS256"));
+        Assert.Null(ring.Find("hmac", "ES256"));
+        Assert.Null(ring.Find("missing", "ES256"));
+        Assert.Null(ring.Find(null, "ES256"));
+        Assert.Equal(["ES256", "HS256"], ring.Algorithms.Order());
+    }
+
+    [Fact]
     public void Issuer_audience_and_at_least_one_key_are_required()
     {
         var problems = SigningKeyRing.FindProblems(new MappaAuthOptions());
