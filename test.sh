@@ -52,6 +52,19 @@ check() {
     esac
 }
 
+# Records this run as the owner of $MAPPA_SERVERS_DIR unless a live ./test.sh already is.
+claim_servers_dir() {
+    local owner_file="$MAPPA_SERVERS_DIR.owner" owner
+    (
+        flock -x 8
+        if [[ -f $owner_file ]]; then
+            owner=$(<"$owner_file")
+            if [[ $owner != "$$" ]] && process_matches "$owner" test.sh; then exit 1; fi
+        fi
+        echo "$$" >"$owner_file"
+    ) 8>"$MAPPA_SERVERS_DIR.lock"
+}
+
 servers_started=false
 # Stops what this run started; runs once, before the summary, or on any early exit.
 finish() {
@@ -60,7 +73,11 @@ finish() {
         step "stopping the servers"
         scripts/rabbitmq.sh stop || true
         scripts/postgres.sh stop || true
-        if [[ $MAPPA_SERVERS_DIR == *-$$ ]]; then rm -rf "$MAPPA_SERVERS_DIR"; fi
+        if [[ $MAPPA_SERVERS_DIR == *-$$ ]]; then
+            rm -rf "$MAPPA_SERVERS_DIR"
+        elif [[ -f $MAPPA_SERVERS_DIR.owner && $(<"$MAPPA_SERVERS_DIR.owner") == "$$" ]]; then
+            rm -f "$MAPPA_SERVERS_DIR.owner"
+        fi
     fi
     # A fresh CI machine has nobody else's builds: leave no compiler or MSBuild servers running after us.
     if [[ ${CI:-} == true ]]; then dotnet build-server shutdown >/dev/null 2>&1 || true; fi
@@ -83,17 +100,16 @@ fi
 if $start_servers; then
     step "starting PostgreSQL and RabbitMQ"
     # One run at a time owns the well-known server directory (and stops what an earlier run left there);
-    # a run that starts while another is going gets its own directory and free ports instead.
-    exec 9>"$MAPPA_SERVERS_DIR.lock"
-    if ! flock -n 9; then
-        log "another ./test.sh is running; this one uses its own servers"
+    # a run that starts while another is going gets its own directory and free ports instead. The owner is
+    # recorded by pid, not by holding a lock, which the servers and build servers would inherit and keep.
+    if ! claim_servers_dir; then
+        log "another ./test.sh (pid $(<"$MAPPA_SERVERS_DIR.owner")) is running; this one uses its own servers"
         MAPPA_SERVERS_DIR="$MAPPA_SERVERS_DIR-$$"
     fi
     export MAPPA_SERVERS_DIR
     servers_started=true
-    # The servers must not inherit the lock: it would outlive a killed run.
-    scripts/postgres.sh start 9>&- >/dev/null
-    scripts/rabbitmq.sh start 9>&- >/dev/null
+    scripts/postgres.sh start >/dev/null
+    scripts/rabbitmq.sh start >/dev/null
     source "$MAPPA_SERVERS_DIR/postgres/env"
     source "$MAPPA_SERVERS_DIR/rabbitmq/env"
 else
