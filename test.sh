@@ -132,7 +132,7 @@ check "buf lint" scripts/lint-protos.sh lint
 check "buf breaking" scripts/lint-protos.sh breaking
 
 step "checking docker-compose.yml and the Dockerfiles"
-check "docker-compose.yml" "$MAPPA_TEST_PYTHON" scripts/check-compose.py
+check "docker-compose.yml" "$MAPPA_TOOLS_PYTHON" scripts/check-compose.py
 if [[ -n ${MAPPA_TEST_POSTGRES:-} ]]; then
     check "compose postgres init script" scripts/check-postgres-init.sh
 fi
@@ -162,5 +162,5 @@ step "summary"
 (( ${#failed_checks[@]} == 0 )) || log "failed checks: ${failed_checks[*]}"
 runner_failed=()
 (( tests_status == 0 )) || runner_failed=(--runner-failed)
-"$MAPPA_TEST_PYTHON" scripts/summarize-tests.py "$results" "${runner_failed[@]}" --checks "$checks_passed" "$checks_failed" "$checks_skipped"
+"$MAPPA_TOOLS_PYTHON" scripts/summarize-tests.py "$results" "${runner_failed[@]}" --checks "$checks_passed" "$checks_failed" "$checks_skipped"
 (( tests_status == 0 && checks_failed == 0 ))

@@ -1,8 +1,15 @@
 # Helpers shared by the scripts in scripts/ (sourced, not run).
 
 # Where servers started by these scripts keep their data, logs and pid files. Well known, so that a later
-# run can find and stop what an earlier one left behind.
-MAPPA_SERVERS_DIR="${MAPPA_SERVERS_DIR:-${TMPDIR:-/tmp}/mappa-test-servers}"
+# run can find and stop what an earlier one left behind (one per user, so nobody trips over root's files).
+if (( EUID == 0 )); then
+    MAPPA_SERVERS_DIR="${MAPPA_SERVERS_DIR:-${TMPDIR:-/tmp}/mappa-test-servers}"
+else
+    MAPPA_SERVERS_DIR="${MAPPA_SERVERS_DIR:-${TMPDIR:-/tmp}/mappa-test-servers-$(id -u)}"
+fi
+
+# Our own helper scripts use Debian's python3 (with python3-yaml); the python3 first on PATH may be another.
+MAPPA_TOOLS_PYTHON="${MAPPA_TOOLS_PYTHON:-/usr/bin/python3}"
 
 log() { printf '[%s] %s\n' "${MAPPA_LOG_TAG:-mappa}" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
