@@ -141,10 +141,13 @@ public sealed class ConnectionKillerAfterFirstConsume(RabbitVirtualHost vhost) :
     {
         if (typeof(T) != typeof(ReviewDue) || Interlocked.Increment(ref _consumed) != 1) return;
         var connections = await Eventually.GetAsync(() => vhost.ConnectionsAsync(), c => c.Length > 0, "the bus's connection to be listed");
-        foreach (var connection in connections) await vhost.CloseConnectionAsync(connection.GetProperty("name").GetString()!);
+        var names = connections.Select(c => c.GetProperty("name").GetString()!).ToArray();
+        foreach (var name in names) await vhost.CloseConnectionAsync(name);
         Killed = true;
-        await Eventually.TrueAsync(async () => (await vhost.ChannelsAsync()).Length == 0 || context.CancellationToken.IsCancellationRequested,
-            "the channel to close");
+        // Return (and let the acknowledgement fail) only once the broker has dropped the old connection; the bus may
+        // already have opened a new one, which has a different name.
+        await Eventually.TrueAsync(async () => !(await vhost.ConnectionsAsync()).Any(c => names.Contains(c.GetProperty("name").GetString())),
+            "the old connection to be gone");
     }
 
     public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
