@@ -36,10 +36,11 @@ public static class PythonPeer
         return int.Parse(line["listening ".Length..]);
     }
 
-    // The peers import modules generated from the same .proto files the C# side compiles, once per test run.
+    // The peers import modules generated from the same .proto files the C# side compiles, once per test run,
+    // into the test output folder (regenerated each run, cleaned with the build).
     private static async Task<string> GenerateModulesAsync()
     {
-        var output = Path.Combine(Path.GetTempPath(), "mappa-interop-python-" + Guid.NewGuid().ToString("N"));
+        var output = Path.Combine(AppContext.BaseDirectory, "python-generated");
         await using var protoc = PeerProcess.Start(TestEnvironment.Python, [Script("protogen.py"), output]);
         var exitCode = await protoc.WaitForExitAsync();
         if (exitCode != 0)
