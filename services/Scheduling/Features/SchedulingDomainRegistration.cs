@@ -1,0 +1,49 @@
+using Mappa.Core.WorkingDays;
+using Mappa.Scheduling.Features.ConferenceSlots;
+using Mappa.Scheduling.Features.Invitations;
+using Mappa.Scheduling.Features.Milestones;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Mappa.Scheduling.Features;
+
+/// <summary>Settings for the scheduling domain (section <c>Mappa:Scheduling</c>).</summary>
+public sealed class SchedulingDomainOptions
+{
+    public const string SectionName = "Mappa:Scheduling";
+
+    /// <summary>IANA time zone for milestone times and coordinators' working hours.</summary>
+    public string TimeZone { get; set; } = "Europe/London";
+
+    /// <summary>Local time of day at which a milestone date falls due.</summary>
+    public TimeOnly MilestoneLocalTime { get; set; } = new(7, 0);
+
+    /// <summary>The right-hand side of calendar UIDs (<c>conference-id@domain</c>); use a domain the deployment owns.</summary>
+    public string InvitationUidDomain { get; set; } = "mappa.invalid";
+}
+
+public static class SchedulingDomainRegistration
+{
+    /// <summary>
+    /// Registers the working-day calendar (from <c>Mappa:WorkingDays</c>: built-in Scottish holidays plus configured
+    /// areas and proclamations), the milestone planner and sweep, the slot finder and the iCalendar writer.
+    /// Uses the <see cref="TimeProvider"/> already registered (the host decides whether a simulated clock is allowed),
+    /// else the system clock. Configuration errors surface at start-up, not at the first review.
+    /// </summary>
+    public static IServiceCollection AddSchedulingDomain(this IServiceCollection services, IConfiguration configuration)
+    {
+        var calendarOptions = configuration.GetSection(WorkingDayCalendarOptions.SectionName).Get<WorkingDayCalendarOptions>()
+            ?? new WorkingDayCalendarOptions();
+        var calendar = calendarOptions.ToCalendar();
+        var options = configuration.GetSection(SchedulingDomainOptions.SectionName).Get<SchedulingDomainOptions>() ?? new SchedulingDomainOptions();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(calendar);
+        services.AddSingleton(new MilestoneTiming(zone, options.MilestoneLocalTime));
+        services.AddSingleton<MilestonePlanner>();
+        services.AddSingleton<MilestoneSweep>();
+        services.AddSingleton<SlotFinder>();
+        services.AddSingleton(provider => new ICalendarWriter(provider.GetRequiredService<TimeProvider>(), options.InvitationUidDomain));
+        return services;
+    }
+}
