@@ -7,7 +7,8 @@ public sealed record BenchmarkSettings
     public int Clients { get; init; } = 4;
     public int StreamsPerClient { get; init; } = 16;
     public int DurationSeconds { get; init; } = 5;
-    public int WarmUpSeconds { get; init; } = 1;
+    /// <summary>h2load's own warm-up per run; 0 because servers are warmed before the rounds and CPU per call counts every call.</summary>
+    public int WarmUpSeconds { get; init; }
     /// <summary>Servers on CPU 0, h2load on CPU 1 (taskset), so load generator and server do not fight for a core.</summary>
     public bool Pin { get; init; } = true;
     public string Python { get; init; } = Environment.GetEnvironmentVariable("MAPPA_TEST_PYTHON") is { Length: > 0 } p ? p : "/usr/bin/python3";

@@ -5,7 +5,11 @@ using System.Text.RegularExpressions;
 namespace Mappa.Bench.Suite;
 
 /// <summary>What one h2load measurement gave.</summary>
-public sealed record LoadResult(double RequestsPerSecond, long Succeeded, long Failed, long Non2xx, double P50Ms, double P99Ms);
+public sealed record LoadResult(double RequestsPerSecond, long Succeeded, long Failed, long Non2xx, double P50Ms, double P99Ms)
+{
+    /// <summary>Server CPU time per successful call, in microseconds (set by the caller, which knows the server).</summary>
+    public double ServerCpuMicrosecondsPerCall { get; init; } = double.NaN;
+}
 
 /// <summary>Runs h2load once against one server, with the settings every server gets.</summary>
 public static partial class H2LoadRun
@@ -24,13 +28,16 @@ public static partial class H2LoadRun
             "-m", settings.StreamsPerClient.ToString(CultureInfo.InvariantCulture),
             "-t", "1",
             "-D", durationSeconds.ToString(CultureInfo.InvariantCulture),
-            "--warm-up-time", warmUpSeconds.ToString(CultureInfo.InvariantCulture),
             "-d", bodyFile,
             "-H", "content-type: application/grpc",
             "-H", "te: trailers",
             "--log-file", log,
             $"http://127.0.0.1:{port}{GrpcStatusCheck.EchoPath}",
         ]);
+        if (warmUpSeconds > 0)
+        {
+            command.InsertRange(command.Count - 1, ["--warm-up-time", warmUpSeconds.ToString(CultureInfo.InvariantCulture)]);
+        }
 
         var info = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in command.Skip(1))

@@ -13,6 +13,23 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public int Port { get; private set; }
 
+    /// <summary>
+    /// CPU time (user + system) the server has used so far, from /proc/PID/stat. Under outside load throughput
+    /// swings, but the CPU a server spends per call stays much steadier, so it is reported beside req/s.
+    /// (taskset execs the server, so the PID is the server's own.)
+    /// </summary>
+    public TimeSpan CpuTime()
+    {
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based).
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11]) + long.Parse(fields[12]);
+        return TimeSpan.FromSeconds((double)ticks / ClockTicksPerSecond);
+    }
+
+    // USER_HZ is 100 on Linux for every architecture .NET runs on.
+    private const int ClockTicksPerSecond = 100;
+
     public static async Task<ServerProcess> StartAsync(IReadOnlyList<string> command, IDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(command[0])

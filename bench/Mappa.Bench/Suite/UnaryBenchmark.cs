@@ -55,10 +55,16 @@ public static class UnaryBenchmark
                 var order = round % 2 == 1 ? targets : targets.Reverse();
                 foreach (var target in order)
                 {
-                    await CheckAsync(target, servers[target.Key]);
-                    var result = await H2LoadRun.RunAsync(settings, servers[target.Key].Port, bodyFile, work, settings.DurationSeconds, settings.WarmUpSeconds);
+                    var server = servers[target.Key];
+                    await CheckAsync(target, server);
+                    var cpuBefore = server.CpuTime();
+                    var result = await H2LoadRun.RunAsync(settings, server.Port, bodyFile, work, settings.DurationSeconds, settings.WarmUpSeconds);
+                    // Includes h2load's warm-up phase, whose calls the result does not count: keep --warm-up 0
+                    // (the default; servers were warmed before the rounds) for a true per-call figure.
+                    var cpuPerCall = (server.CpuTime() - cpuBefore).TotalMicroseconds / Math.Max(1, result.Succeeded);
+                    result = result with { ServerCpuMicrosecondsPerCall = cpuPerCall };
                     measurements.Add(new Measurement(round, target, result));
-                    Console.WriteLine($"round {round}  {target.Name,-24} {result.RequestsPerSecond,10:N0} req/s  p50 {result.P50Ms,6:N2} ms  p99 {result.P99Ms,6:N2} ms  failed {result.Failed + result.Non2xx}");
+                    Console.WriteLine($"round {round}  {target.Name,-24} {result.RequestsPerSecond,10:N0} req/s  p50 {result.P50Ms,6:N2} ms  p99 {result.P99Ms,6:N2} ms  cpu {cpuPerCall,6:N1} µs/call  failed {result.Failed + result.Non2xx}");
                 }
             }
 

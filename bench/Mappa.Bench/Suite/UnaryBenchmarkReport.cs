@@ -12,7 +12,7 @@ public sealed class UnaryBenchmarkReport(
 
     public sealed record Summary(
         BenchTarget Target, double MedianRps, double? MedianRatio, double? MinRatio, double? MaxRatio,
-        double MedianP50Ms, double MedianP99Ms, long Failures);
+        double MedianP50Ms, double MedianP99Ms, double MedianCpuPerCall, double? MedianCpuRatio, long Failures);
 
     public IReadOnlyList<Summary> Summaries { get; } = Summarise(targets, measurements);
 
@@ -50,11 +50,12 @@ public sealed class UnaryBenchmarkReport(
     public string ConsoleTable()
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{"server",-24} {"req/s",10} {"x bare",14} {"p50 ms",8} {"p99 ms",8} {"failed",7}");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"{"server",-24} {"req/s",10} {"x bare",16} {"p50 ms",8} {"p99 ms",8} {"cpu µs/call",12} {"cpu x bare",11} {"failed",7}");
         foreach (var s in Summaries)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{s.Target.Name,-24} {s.MedianRps,10:N0} {RatioText(s),14} {s.MedianP50Ms,8:N2} {s.MedianP99Ms,8:N2} {s.Failures,7}");
+                $"{s.Target.Name,-24} {s.MedianRps,10:N0} {RatioText(s),16} {s.MedianP50Ms,8:N2} {s.MedianP99Ms,8:N2} {s.MedianCpuPerCall,12:N1} {CpuRatioText(s),11} {s.Failures,7}");
         }
         text.AppendLine(MeetsTarget()
             ? $"target met: ≥{TargetRatio:0.0}× bare Kestrel and ahead of Python and Node"
@@ -72,12 +73,12 @@ public sealed class UnaryBenchmarkReport(
             $"Measured {machine.MeasuredAt:yyyy-MM-dd HH:mm} UTC by `bench/run.sh`: {settings.Rounds} rounds, {concurrent} concurrent calls, " +
             $"{settings.DurationSeconds} s per run. Medians across rounds; the ratio compares each server with bare Kestrel *in the same round*.");
         text.AppendLine();
-        text.AppendLine("| server | req/s (median) | × bare Kestrel (median, range) | p50 latency | p99 latency | failed calls |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|");
+        text.AppendLine("| server | req/s (median) | × bare Kestrel (median, range) | p50 latency | p99 latency | server CPU per call | CPU × bare Kestrel | failed calls |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var s in Summaries)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {s.Target.Name} | {s.MedianRps:N0} | {RatioText(s)} | {s.MedianP50Ms:N2} ms | {s.MedianP99Ms:N2} ms | {s.Failures} |");
+                $"| {s.Target.Name} | {s.MedianRps:N0} | {RatioText(s)} | {s.MedianP50Ms:N2} ms | {s.MedianP99Ms:N2} ms | {s.MedianCpuPerCall:N1} µs | {CpuRatioText(s)} | {s.Failures} |");
         }
         text.AppendLine();
         text.AppendLine(MeetsTarget()
@@ -101,12 +102,13 @@ public sealed class UnaryBenchmarkReport(
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {machine.Cpus} CPUs (`nproc`), {machine.CpuModel} (`lscpu`), {machine.Os}; shared with other work, so figures move between runs: read the ratios.");
         text.AppendLine(CultureInfo.InvariantCulture, $"- Software: {machine.DotnetRuntime} (SDK {machine.DotnetSdk}, Release build), {machine.H2Load}, {machine.Python} with grpcio {machine.Grpcio}, Node {machine.Node} with @grpc/grpc-js {machine.GrpcJs}.");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- Load: one h2load, 1 thread, {settings.Clients} connections × {settings.StreamsPerClient} streams, {settings.WarmUpSeconds} s warm-up then {settings.DurationSeconds} s measured per run; one unrecorded warm-up run per server first. Loopback only. Rounds run the servers in mirrored order (our layer, bare Kestrel, Python, Node; then the reverse), so our layer and its baseline always run back to back.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- Load: one h2load, 1 thread, {settings.Clients} connections × {settings.StreamsPerClient} streams, {settings.DurationSeconds} s per run ({settings.WarmUpSeconds} s h2load warm-up); before the rounds, one unrecorded 3 s warm-up run per server (JIT, connections, pools). Loopback only. Rounds run the servers in mirrored order (our layer, bare Kestrel, Python, Node; then the reverse), so our layer and its baseline always run back to back.");
         text.AppendLine(settings.Pin
             ? "- Pinning: every server on CPU 0 and h2load on CPU 1 (`taskset`), so the load generator does not take the server's core."
             : "- Pinning: none (`--no-pin`).");
         text.AppendLine(CultureInfo.InvariantCulture, $"- Request: the same gRPC-framed `EchoRequest` ({EchoRequestBody.Framed().Length} bytes with the length prefix) POSTed to `{GrpcStatusCheck.EchoPath}` with `content-type: application/grpc` and `te: trailers` (h2load `-d`).");
         text.AppendLine("- Correctness: h2load counts HTTP 200 only, so before every run one call with the same body over raw HTTP/2 must answer `grpc-status: 0` and echo the message, or the run stops. Failed calls above are h2load's failed, errored, timed-out and non-2xx requests.");
+        text.AppendLine("- Server CPU per call: the server process's user + system CPU time (`/proc/PID/stat`) across the run, divided by the calls that succeeded; median across rounds. Outside load moves req/s a lot on a shared machine but moves this much less, so it is the steadier measure of what a layer costs. Its ratio is also taken within each round.");
         text.AppendLine("- Latency: p50/p99 of h2load's per-request log (start of request to end of response) for the measured phase, median across rounds.");
         text.AppendLine("- Servers: *Mappa gRPC layer*: `bench/Mappa.Bench serve ours` (AddMappaGrpc defaults, no interceptors). *bare Kestrel*: `bench/Mappa.Bench serve bare`, the same Kestrel set-up whose only middleware copies the request body to the response and appends `grpc-status: 0` (a framed EchoRequest is also a valid EchoResponse): no gRPC parsing, no protobuf, no routing. *Python grpcio*: `tests/Mappa.Interop.Tests/python/server.py` (16-thread pool). *Node grpc-js*: `tests/Mappa.Interop.Tests/node/server.js`.");
         text.AppendLine();
@@ -118,13 +120,19 @@ public sealed class UnaryBenchmarkReport(
         ? string.Create(CultureInfo.InvariantCulture, $"{median:0.00} ({s.MinRatio:0.00}–{s.MaxRatio:0.00})")
         : "–";
 
+    private static string CpuRatioText(Summary s) => s.MedianCpuRatio is { } ratio
+        ? string.Create(CultureInfo.InvariantCulture, $"{ratio:0.00}")
+        : "–";
+
     private static IReadOnlyList<Summary> Summarise(IReadOnlyList<BenchTarget> targets, IReadOnlyList<Measurement> measurements)
     {
         var baseline = measurements.Where(m => m.Target.Key == UnaryBenchmark.Baseline).ToDictionary(m => m.Round, m => m.Result.RequestsPerSecond);
+        var baselineCpu = measurements.Where(m => m.Target.Key == UnaryBenchmark.Baseline).ToDictionary(m => m.Round, m => m.Result.ServerCpuMicrosecondsPerCall);
         return [.. targets.Select(target =>
         {
             var own = measurements.Where(m => m.Target.Key == target.Key).ToList();
             var ratios = own.Where(m => baseline.ContainsKey(m.Round)).Select(m => m.Result.RequestsPerSecond / baseline[m.Round]).ToList();
+            var cpuRatios = own.Where(m => baselineCpu.ContainsKey(m.Round)).Select(m => m.Result.ServerCpuMicrosecondsPerCall / baselineCpu[m.Round]).ToList();
             return new Summary(
                 target,
                 Median(own.Select(m => m.Result.RequestsPerSecond)),
@@ -133,6 +141,8 @@ public sealed class UnaryBenchmarkReport(
                 ratios.Count > 0 ? ratios.Max() : null,
                 Median(own.Select(m => m.Result.P50Ms)),
                 Median(own.Select(m => m.Result.P99Ms)),
+                Median(own.Select(m => m.Result.ServerCpuMicrosecondsPerCall)),
+                cpuRatios.Count > 0 ? Median(cpuRatios) : null,
                 own.Sum(m => m.Result.Failed + m.Result.Non2xx));
         })];
     }

@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using MassTransit;
+using Mappa.Events;
+using Mappa.Events.Scheduling;
+using Mappa.Messaging.Bus;
+using Mappa.Messaging.Persistence;
+using Mappa.OutboxBench;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+// Outbox throughput, commit to consumer, against raw MassTransit publish -> consume through the same RabbitMQ, in
+// the same process and run, in alternating rounds. Both paths use the same writers, message type, queue and consumer;
+// the outbox path adds the database transaction (data row + outbox row) and the relay.
+//
+// Usage: Mappa.OutboxBench [--events N] [--rounds R] [--writers W] [--subjects S] [--database postgres|sqlite] [--markdown FILE]
+// Needs MAPPA_TEST_RABBITMQ and MAPPA_TEST_RABBITMQ_MANAGEMENT, and MAPPA_TEST_POSTGRES for --database postgres
+// (bench/outbox.sh starts the servers and sets them).
+
+var options = BenchOptions.Parse(args);
+var rabbit = new Uri(Required("MAPPA_TEST_RABBITMQ"));
+var management = new Uri(Required("MAPPA_TEST_RABBITMQ_MANAGEMENT"));
+
+var vhost = "mappa-bench-" + Guid.NewGuid().ToString("N")[..8];
+using var http = ManagementClient(management);
+(await http.PutAsync($"api/vhosts/{vhost}", null)).EnsureSuccessStatusCode();
+var rabbitUser = Uri.UnescapeDataString(rabbit.UserInfo).Split(':', 2);
+(await http.PutAsJsonAsync($"api/permissions/{vhost}/{Uri.EscapeDataString(rabbitUser[0])}",
+    new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+
+string? postgresDatabase = null;
+string? sqliteDirectory = null;
+string connectionString;
+if (options.Database == "postgres")
+{
+    var admin = Required("MAPPA_TEST_POSTGRES");
+    postgresDatabase = "mappa_bench_" + Guid.NewGuid().ToString("N")[..8];
+    await using (var connection = new NpgsqlConnection(admin))
+    {
+        await connection.OpenAsync();
+        await new NpgsqlCommand($"CREATE DATABASE {postgresDatabase}", connection).ExecuteNonQueryAsync();
+    }
+    connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = postgresDatabase, MaxPoolSize = 50 }.ConnectionString;
+}
+else
+{
+    sqliteDirectory = Directory.CreateTempSubdirectory("mappa-bench-").FullName;
+    connectionString = $"Data Source={Path.Combine(sqliteDirectory, "bench.db")}";
+}
+
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["Mappa:Database:Provider"] = options.Database == "postgres" ? "Postgres" : "Sqlite",
+    ["Mappa:Database:ConnectionString"] = connectionString,
+    ["Mappa:Bus:Transport"] = "RabbitMq",
+    ["Mappa:Bus:RabbitMq:Host"] = rabbit.Host,
+    ["Mappa:Bus:RabbitMq:Port"] = rabbit.Port.ToString(CultureInfo.InvariantCulture),
+    ["Mappa:Bus:RabbitMq:VirtualHost"] = vhost,
+    ["Mappa:Bus:RabbitMq:Username"] = rabbitUser[0],
+    ["Mappa:Bus:RabbitMq:Password"] = rabbitUser.Length > 1 ? rabbitUser[1] : "",
+});
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Logging.AddSimpleConsole();
+builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
+builder.Services.AddSingleton<ArrivalCounter>();
+builder.Services.AddMappaDatabase<BenchContext>(builder.Configuration, BenchContext.Migrations);
+builder.Services.AddMappaMessaging(builder.Configuration, bus => bus.AddConsumer<ArrivalConsumer>().Endpoint(e => e.Name = "bench-arrivals"));
+using var host = builder.Build();
+await host.StartAsync();
+
+var counter = host.Services.GetRequiredService<ArrivalCounter>();
+var bus = host.Services.GetRequiredService<IBus>();
+var results = new List<RoundResult>();
+Console.Error.WriteLine($"outbox bench: {options.Events} events x {options.Rounds} rounds per path, {options.Writers} writers, " +
+                        $"{options.Subjects} subjects, {options.Database}, RabbitMQ {rabbit.Host}:{rabbit.Port}");
+
+// A warm-up round of each path (JIT, connections, queue and exchange declarations) is not counted.
+await RunRoundAsync("warmup-raw", BenchPath.Raw, Math.Min(500, options.Events));
+await RunRoundAsync("warmup-outbox", BenchPath.Outbox, Math.Min(500, options.Events));
+for (var round = 1; round <= options.Rounds; round++)
+{
+    results.Add(await RunRoundAsync($"raw-{round}", BenchPath.Raw, options.Events));
+    results.Add(await RunRoundAsync($"outbox-{round}", BenchPath.Outbox, options.Events));
+}
+
+await host.StopAsync();
+(await http.DeleteAsync($"api/vhosts/{vhost}")).EnsureSuccessStatusCode();
+if (postgresDatabase is not null)
+{
+    NpgsqlConnection.ClearAllPools();
+    await using var connection = new NpgsqlConnection(Required("MAPPA_TEST_POSTGRES"));
+    await connection.OpenAsync();
+    await new NpgsqlCommand($"DROP DATABASE IF EXISTS {postgresDatabase} WITH (FORCE)", connection).ExecuteNonQueryAsync();
+}
+if (sqliteDirectory is not null)
+{
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    Directory.Delete(sqliteDirectory, recursive: true);
+}
+
+var report = Report(results, options, rabbit);
+Console.WriteLine(report);
+if (options.Markdown is not null) await File.WriteAllTextAsync(options.Markdown, report);
+return 0;
+
+async Task<RoundResult> RunRoundAsync(string name, BenchPath path, int events)
+{
+    counter.Start(name, events);
+    var started = Stopwatch.GetTimestamp();
+    var perWriter = events / options.Writers;
+    var writers = Enumerable.Range(0, options.Writers).Select(writer => Task.Run(async () =>
+    {
+        var count = writer == options.Writers - 1 ? events - perWriter * (options.Writers - 1) : perWriter;
+        for (var i = 0; i < count; i++)
+        {
+            var index = writer * perWriter + i;
+            var evt = NewEvent(name, index, options.Subjects);
+            if (path == BenchPath.Raw)
+            {
+                await bus.Publish(evt, c => c.MessageId = evt.EventId);
+            }
+            else
+            {
+                await using var scope = host.Services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<BenchContext>();
+                db.Reviews.Add(new ReviewRow { ObligationId = evt.ObligationId, SubjectId = evt.Subject.SubjectId, DueDate = evt.DueDate });
+                db.RecordEvent(evt);
+                await db.SaveChangesAsync();
+            }
+        }
+    }));
+    await Task.WhenAll(writers);
+    var written = Stopwatch.GetElapsedTime(started);
+    await counter.Done.WaitAsync(TimeSpan.FromMinutes(10));
+    var elapsed = Stopwatch.GetElapsedTime(started);
+    var latencies = counter.LatenciesMs.Order().ToArray();
+    var result = new RoundResult(name, path, events, elapsed, written, Percentile(latencies, 0.50), Percentile(latencies, 0.95));
+    if (!name.StartsWith("warmup", StringComparison.Ordinal))
+        Console.Error.WriteLine($"  {name,-10} {result.PerSecond,8:F0} events/s  (writes done {written.TotalSeconds:F2}s, all consumed {elapsed.TotalSeconds:F2}s, p50 {result.P50Ms:F0} ms, p95 {result.P95Ms:F0} ms)");
+    return result;
+}
+
+static ReviewDue NewEvent(string round, int index, int subjects)
+{
+    var subject = $"bench-subject-{index % subjects}";
+    return new ReviewDue
+    {
+        OccurredAt = DateTimeOffset.UtcNow,
+        Subject = SubjectReference.Of(subject),
+        Detail = new DetailLink("/mappa.scheduling.v1.ReviewCalendarService/ListReviewObligations", "subject_id", subject),
+        ObligationId = $"{round}-{index}",
+        Kind = ReviewKind.Assessment,
+        DueDate = new DateOnly(2026, 12, 1),
+        Area = "S12000036",
+        AdditionalInformation = new Dictionary<string, string>
+        {
+            ["round"] = round,
+            ["t"] = Stopwatch.GetTimestamp().ToString(CultureInfo.InvariantCulture),
+        },
+    };
+}
+
+static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+
+static string Report(List<RoundResult> results, BenchOptions options, Uri rabbit)
+{
+    double Median(BenchPath path) => results.Where(r => r.Path == path).Select(r => r.PerSecond).Order().ElementAt(options.Rounds / 2);
+    var raw = Median(BenchPath.Raw);
+    var outbox = Median(BenchPath.Outbox);
+    var text = new StringBuilder();
+    text.AppendLine(CultureInfo.InvariantCulture, $"Outbox vs raw MassTransit, {options.Events} events per round, {options.Writers} writers, {options.Subjects} subjects, {options.Database}, RabbitMQ {rabbit.Host}:{rabbit.Port}, {Environment.ProcessorCount} cores");
+    text.AppendLine();
+    text.AppendLine("| round | events/s (commit or publish to consumed) | writers done (s) | all consumed (s) | latency p50 (ms) | latency p95 (ms) |");
+    text.AppendLine("|---|---:|---:|---:|---:|---:|");
+    foreach (var r in results)
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.PerSecond:F0} | {r.Written.TotalSeconds:F2} | {r.Elapsed.TotalSeconds:F2} | {r.P50Ms:F0} | {r.P95Ms:F0} |");
+    text.AppendLine();
+    text.AppendLine(CultureInfo.InvariantCulture, $"Median raw: {raw:F0} events/s; median outbox: {outbox:F0} events/s; ratio outbox/raw: **{outbox / raw:F2}** (target >= 0.70).");
+    return text.ToString();
+}
+
+static string Required(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
+    ? value
+    : throw new InvalidOperationException($"{name} is not set; run bench/outbox.sh, which starts RabbitMQ and PostgreSQL and sets it.");
+
+static HttpClient ManagementClient(Uri management)
+{
+    var client = new HttpClient { BaseAddress = new Uri(management.GetLeftPart(UriPartial.Authority) + management.AbsolutePath.TrimEnd('/') + "/") };
+    client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(management.UserInfo))));
+    return client;
+}
+
+enum BenchPath { Raw, Outbox }
+
+sealed record RoundResult(string Name, BenchPath Path, int Events, TimeSpan Elapsed, TimeSpan Written, double P50Ms, double P95Ms)
+{
+    public double PerSecond => Events / Elapsed.TotalSeconds;
+}
+
+sealed record BenchOptions(int Events, int Rounds, int Writers, int Subjects, string Database, string? Markdown)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions(5000, 3, 8, 500, "postgres", null);
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            o = args[i] switch
+            {
+                "--events" => o with { Events = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--rounds" => o with { Rounds = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--writers" => o with { Writers = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--subjects" => o with { Subjects = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--database" => o with { Database = Next() is var d && d is "sqlite" or "postgres" ? d : throw new ArgumentException("--database is postgres or sqlite") },
+                "--markdown" => o with { Markdown = Next() },
+                _ => throw new ArgumentException($"unknown option {args[i]}"),
+            };
+        }
+        if (o.Events < o.Writers || o.Rounds < 1) throw new ArgumentException("need events >= writers and rounds >= 1");
+        return o;
+    }
+}
