@@ -47,7 +47,8 @@ const cases = {
   },
 
   async deadline_exceeded() {
-    const { error } = await unary('Sleep', { milliseconds: 60000, call_id: 'node-deadline' }, 300);
+    await unary('Echo', { text: 'connect' }, 30000); // connect first: the whole deadline is for the Sleep call
+    const { error } = await unary('Sleep', { milliseconds: 60000, call_id: 'node-deadline' }, 1000);
     return { code: error ? statusName(error.code) : 'OK' };
   },
 };
