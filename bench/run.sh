@@ -4,8 +4,8 @@
 #
 # Usage: bench/run.sh [--rounds N] [--duration S] [--warm-up S] [--clients N] [--streams N] [--no-pin]
 #                     [--only ours,bare,python,node] [--no-doc]
-# Needs (installed here if missing, as root): h2load (nghttp2-client), python3-grpcio + python3-grpc-tools
-# (Debian's /usr/bin/python3), node with @grpc/grpc-js and @grpc/proto-loader.
+# Needs h2load (nghttp2-client), python3-grpcio + python3-grpc-tools (Debian's /usr/bin/python3), and node with
+# @grpc/grpc-js and @grpc/proto-loader (tools/node): scripts/install-deps.sh installs them if any is missing.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,21 +18,11 @@ for arg in "$@"; do
 done
 
 python="${MAPPA_TEST_PYTHON:-/usr/bin/python3}"
-need_apt=()
-command -v h2load >/dev/null || need_apt+=(nghttp2-client)
-"$python" -c "import grpc, grpc_tools" 2>/dev/null || need_apt+=(python3-grpcio python3-grpc-tools)
-command -v taskset >/dev/null || need_apt+=(util-linux)
-if ((${#need_apt[@]})); then
-  echo "installing ${need_apt[*]}" >&2
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 "${need_apt[@]}" >/dev/null
-  python=/usr/bin/python3
-fi
-
-node_modules="${MAPPA_TEST_NODE_MODULES:-$repo/artifacts/bench-node/node_modules}"
-if [[ ! -d "$node_modules/@grpc/grpc-js" || ! -d "$node_modules/@grpc/proto-loader" ]]; then
-  echo "installing @grpc/grpc-js and @grpc/proto-loader into $(dirname "$node_modules")" >&2
-  npm install --silent --no-audit --no-fund --prefix "$(dirname "$node_modules")" @grpc/grpc-js @grpc/proto-loader >/dev/null
+node_modules="${MAPPA_TEST_NODE_MODULES:-$repo/tools/node/node_modules}"
+# The same installer ./test.sh uses (Debian packages incl. nghttp2-client, and tools/node); quick when all is there.
+if ! command -v h2load >/dev/null || ! command -v taskset >/dev/null || ! "$python" -c "import grpc, grpc_tools" 2>/dev/null \
+   || [[ ! -d "$node_modules/@grpc/grpc-js" || ! -d "$node_modules/@grpc/proto-loader" ]]; then
+  scripts/install-deps.sh >&2
 fi
 
 # Pinning needs two CPUs: servers on CPU 0, h2load on CPU 1.
