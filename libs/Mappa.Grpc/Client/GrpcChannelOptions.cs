@@ -36,7 +36,7 @@ public sealed class GrpcChannelOptions
 /// Each delay is the current backoff scaled by a random factor between 0.8 and 1.2; the server may override
 /// it with grpc-retry-pushback-ms (a negative or malformed value means "do not retry").
 /// </summary>
-public sealed class RetryPolicy
+public sealed record RetryPolicy
 {
     public static RetryPolicy Default { get; } = new();
 

@@ -8,7 +8,7 @@ namespace Mappa.Grpc.Protocol;
 /// Reads length-prefixed messages from a pipe (the server's request body, or the client's response body).
 /// Protocol problems surface as <see cref="RpcException"/> with the status the gRPC spec asks for. Not thread-safe.
 /// </summary>
-internal sealed class MessageReader(PipeReader reader, int maxMessageSize, string? encoding, string direction)
+internal sealed class MessageReader(PipeReader reader, int maxMessageSize, string? encoding, string direction, bool transportErrorsAreCancellation = false)
 {
     // True once the pipe has reported completion with nothing left over, so unary calls can skip an extra read.
     private bool _endSeen;
@@ -22,9 +22,12 @@ internal sealed class MessageReader(PipeReader reader, int maxMessageSize, strin
         }
         while (true)
         {
-            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var result = await ReadPipeAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             var consumed = buffer.Start;
+            // Only an incomplete frame marks the whole buffer examined (so the next read waits for more bytes);
+            // after a complete message, whatever follows must stay visible to the next read without new data.
+            var examined = buffer.End;
             try
             {
                 switch (MessageFraming.TryParse(buffer, maxMessageSize, out var frame))
@@ -32,6 +35,7 @@ internal sealed class MessageReader(PipeReader reader, int maxMessageSize, strin
                     case FrameParseResult.Complete:
                         var message = Parse(parser, frame);
                         consumed = frame.End;
+                        examined = frame.End;
                         _endSeen = result.IsCompleted && buffer.Slice(frame.End).IsEmpty;
                         return message;
                     case FrameParseResult.TooLarge:
@@ -59,8 +63,7 @@ internal sealed class MessageReader(PipeReader reader, int maxMessageSize, strin
             }
             finally
             {
-                // Examine everything so the next ReadAsync waits for more data instead of spinning.
-                reader.AdvanceTo(consumed, buffer.End);
+                reader.AdvanceTo(consumed, examined);
             }
         }
     }
@@ -86,13 +89,14 @@ internal sealed class MessageReader(PipeReader reader, int maxMessageSize, strin
         }
         while (true)
         {
-            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var result = await ReadPipeAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            reader.AdvanceTo(buffer.Start, buffer.End);
             if (!buffer.IsEmpty)
             {
+                reader.AdvanceTo(buffer.Start);
                 return false;
             }
+            reader.AdvanceTo(buffer.Start, buffer.End);
             if (result.IsCompleted)
             {
                 _endSeen = true;
@@ -102,6 +106,20 @@ internal sealed class MessageReader(PipeReader reader, int maxMessageSize, strin
             {
                 throw new OperationCanceledException(cancellationToken);
             }
+        }
+    }
+
+    private async ValueTask<ReadResult> ReadPipeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (transportErrorsAreCancellation && ex is not OperationCanceledException)
+        {
+            // On the server, Kestrel fails the body read (IOException "The client reset the request stream", or a
+            // connection abort) before RequestAborted fires: the client went away, it is not a server fault.
+            throw new RpcException(StatusCode.Cancelled, $"The client reset or abandoned the {direction} stream.", null, null, ex);
         }
     }
 

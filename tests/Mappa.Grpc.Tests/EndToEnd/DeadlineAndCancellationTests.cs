@@ -18,7 +18,8 @@ public sealed class DeadlineAndCancellationTests
         var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync<EchoRequest, EchoResponse>(
             TestContract.Echo,
             new EchoRequest { Behaviour = "wait-for-cancellation" },
-            new CallOptions { DeadlineUtc = DateTime.UtcNow.AddMilliseconds(300) }));
+            // Long enough that the handler surely starts on a loaded machine; it then waits for the deadline.
+            new CallOptions { DeadlineUtc = DateTime.UtcNow.AddMilliseconds(1500) }));
 
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
         await server.Probe.HandlerCancelled.Task.WaitAsync(Failsafe);
@@ -30,7 +31,7 @@ public sealed class DeadlineAndCancellationTests
         await using var server = await TestGrpcServer.StartAsync();
         using var client = server.CreateRawClient();
         using var request = RawGrpc.Request("/mappa.grpctest.v1.EchoService/Echo", RawGrpc.Frame(new EchoRequest { Behaviour = "wait-for-cancellation" }));
-        request.Headers.TryAddWithoutValidation("grpc-timeout", "200m");
+        request.Headers.TryAddWithoutValidation("grpc-timeout", "1500m");
 
         // A raw client that never gives up: only the server's own deadline can end this call.
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
@@ -99,7 +100,7 @@ public sealed class DeadlineAndCancellationTests
             await foreach (var message in channel.ServerStreamingAsync<EchoRequest, EchoResponse>(
                 TestContract.EchoStream,
                 new EchoRequest { Repeat = 2, Behaviour = "wait-for-cancellation" },
-                new CallOptions { DeadlineUtc = DateTime.UtcNow.AddMilliseconds(500) }))
+                new CallOptions { DeadlineUtc = DateTime.UtcNow.AddMilliseconds(1500) }))
             {
                 received.Add(message);
             }

@@ -97,6 +97,23 @@ public sealed class MessageFramingTests
     }
 
     [Fact]
+    public async Task Message_already_buffered_behind_another_is_returned_without_waiting_for_more_bytes()
+    {
+        var pipe = new Pipe();
+        var reader = new MessageReader(pipe.Reader, 1024, null, "response");
+        // Both messages arrive in one read and the stream stays open (as in a live server stream).
+        byte[] both = [.. RawGrpc.Frame(new EchoRequest { Text = "first" }), .. RawGrpc.Frame(new EchoRequest { Text = "second" })];
+        await pipe.Writer.WriteAsync(both);
+
+        var first = await reader.ReadAsync(EchoRequest.Parser, default);
+        var second = reader.ReadAsync(EchoRequest.Parser, default);
+
+        Assert.Equal("first", ((EchoRequest)first!).Text);
+        Assert.True(second.IsCompleted, "the second message was already buffered but the read waited for more bytes");
+        Assert.Equal("second", ((EchoRequest)(await second)!).Text);
+    }
+
+    [Fact]
     public async Task Reader_assembles_a_message_written_in_small_pieces()
     {
         var pipe = new Pipe();

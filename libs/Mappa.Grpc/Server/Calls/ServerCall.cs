@@ -54,7 +54,8 @@ internal sealed class ServerCall
         Http.Request.BodyReader,
         Runtime.Options.MaxReceiveMessageSize,
         Http.Request.Headers[GrpcProtocol.EncodingHeader].ToString(),
-        "request");
+        "request",
+        transportErrorsAreCancellation: true);
 
     /// <summary>True when our deadline timer (not the client going away) cancelled the call.</summary>
     public bool DeadlineFired => _deadlineCts is { IsCancellationRequested: true } && !Http.RequestAborted.IsCancellationRequested;
