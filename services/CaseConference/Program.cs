@@ -1,2 +1,13 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using Mappa.Hosting;
+using Mappa.CaseConference;
+
+var app = MappaHost.Build(
+    args,
+    [new CaseConferenceModule()],
+    new Dictionary<string, string?>
+    {
+        ["Mappa:Grpc:Port"] = CaseConferenceModule.DefaultGrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Mappa:Http:Port"] = CaseConferenceModule.DefaultHttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    },
+    embedded: false);
+await app.RunAsync();

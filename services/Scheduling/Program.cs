@@ -1,2 +1,13 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using Mappa.Hosting;
+using Mappa.Scheduling;
+
+var app = MappaHost.Build(
+    args,
+    [new SchedulingModule()],
+    new Dictionary<string, string?>
+    {
+        ["Mappa:Grpc:Port"] = SchedulingModule.DefaultGrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Mappa:Http:Port"] = SchedulingModule.DefaultHttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    },
+    embedded: false);
+await app.RunAsync();

@@ -1,0 +1,19 @@
+using Google.Protobuf.Reflection;
+
+namespace Mappa.Contracts;
+
+/// <summary>
+/// The suite's gRPC services by name. The generated code (messages only, no Grpc.Core stubs) exposes services just
+/// through file descriptors; this gives each a name the hosts, clients and tests can share.
+/// </summary>
+public static class MappaServices
+{
+    public static ServiceDescriptor Subjects => Find(RiskAssessment.V1.SubjectServiceReflection.Descriptor, "SubjectService");
+
+    public static ServiceDescriptor Conferences => Find(CaseConference.V1.ConferenceServiceReflection.Descriptor, "ConferenceService");
+
+    public static ServiceDescriptor ReviewCalendar => Find(Scheduling.V1.ReviewCalendarServiceReflection.Descriptor, "ReviewCalendarService");
+
+    private static ServiceDescriptor Find(FileDescriptor file, string name) =>
+        file.Services.Single(s => s.Name == name);
+}
