@@ -1,7 +1,7 @@
 using Mappa.Bench.Servers;
 using Mappa.Bench.Suite;
 
-// Mappa.Bench serve ours|bare [--port N]   one server for the benchmark (prints "listening PORT")
+// Mappa.Bench serve ours|bare|routed|protobuf [--port N]   one server (prints "listening PORT")
 // Mappa.Bench unary [options]              the whole unary benchmark (bench/run.sh calls this)
 // Mappa.Bench check --port N               one real call with the benchmark body; exit 0 if grpc-status is 0
 return args switch
@@ -18,6 +18,8 @@ static async Task<int> ServeAsync(string which, int port)
     {
         "ours" => OurLayerServer.Build(port),
         "bare" => BareKestrelServer.Build(port),
+        "routed" => DiagnosticServers.BuildRouted(port),
+        "protobuf" => DiagnosticServers.BuildProtobuf(port),
         _ => null,
     };
     if (app is null)
@@ -40,6 +42,6 @@ static int PortOption(string[] rest) =>
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Mappa.Bench serve ours|bare [--port N] | unary [options] | check --port N");
+    Console.Error.WriteLine("usage: Mappa.Bench serve ours|bare|routed|protobuf [--port N] | unary [options] | check --port N");
     return 2;
 }

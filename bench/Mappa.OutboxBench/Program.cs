@@ -46,7 +46,7 @@ if (options.Database == "postgres")
         await connection.OpenAsync();
         await new NpgsqlCommand($"CREATE DATABASE {postgresDatabase}", connection).ExecuteNonQueryAsync();
     }
-    connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = postgresDatabase, MaxPoolSize = 50 }.ConnectionString;
+    connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = postgresDatabase, MaxPoolSize = 50, MaxAutoPrepare = 50, AutoPrepareMinUsages = 2 }.ConnectionString;
 }
 else
 {

@@ -15,7 +15,7 @@ public sealed record BenchmarkSettings
     public string? NodeModules { get; init; } = Environment.GetEnvironmentVariable("MAPPA_TEST_NODE_MODULES");
     public string Node { get; init; } = "node";
     public string? DocumentPath { get; init; }
-    /// <summary>Only these targets (by key: ours, bare, python, node); all when empty.</summary>
+    /// <summary>Only these targets (ours, bare, python, node; diagnostic: routed, protobuf); the first four when empty.</summary>
     public IReadOnlyList<string> Only { get; init; } = [];
 
     public static BenchmarkSettings Parse(IReadOnlyList<string> args)

@@ -110,6 +110,15 @@ public static class UnaryBenchmark
             new("ours", "Mappa gRPC layer", ["dotnet", self, "serve", "ours", "--port", "0"]),
             new(Baseline, "bare Kestrel (ceiling)", ["dotnet", self, "serve", "bare", "--port", "0"]),
         ];
+        // Diagnostic steps between the two (see DiagnosticServers); only when asked for with --only.
+        if (settings.Only.Contains("routed"))
+        {
+            all.Add(new("routed", "bare + routing", ["dotnet", self, "serve", "routed", "--port", "0"]));
+        }
+        if (settings.Only.Contains("protobuf"))
+        {
+            all.Add(new("protobuf", "bare + routing + protobuf", ["dotnet", self, "serve", "protobuf", "--port", "0"]));
+        }
         if (Wanted(settings, "python"))
         {
             var generated = Path.Combine(work, "python");
