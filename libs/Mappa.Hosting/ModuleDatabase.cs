@@ -1,15 +1,23 @@
 using Mappa.Messaging.Configuration;
+using Microsoft.Extensions.Configuration;
 
 namespace Mappa.Hosting;
 
 public static class ModuleDatabase
 {
     /// <summary>
-    /// Gives each module of the embedded host its own SQLite file in the data directory; a standalone service keeps
-    /// what Mappa:Database configures.
+    /// The database of one module. <c>Mappa:Services:&lt;name&gt;:Database</c> overrides <c>Mappa:Database</c> for that
+    /// module, which is how several modules in one process (the embedded host, tests on PostgreSQL) each get their own
+    /// database; without an override the embedded host gives each module a SQLite file in the data directory.
     /// </summary>
     public static Action<MappaDatabaseOptions> For(IMappaServiceModule module, ModuleContext context) => options =>
     {
+        var own = context.Configuration.GetSection($"Mappa:Services:{module.Name}:Database");
+        if (own.Exists())
+        {
+            own.Bind(options);
+            return;
+        }
         if (!context.Embedded)
         {
             return;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Mappa.Suite.Tests.Infrastructure;
+using Mappa.Testing;
 
 namespace Mappa.Suite.Tests.Discovery;
 

@@ -5,7 +5,7 @@ using Mappa.Contracts.Common.V1;
 using Mappa.Contracts.RiskAssessment.V1;
 using Mappa.Grpc;
 using Mappa.Security;
-using Mappa.Suite.Tests.Infrastructure;
+using Mappa.Testing;
 
 namespace Mappa.Suite.Tests.Subjects;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Mappa.Suite.Tests.Infrastructure;
+namespace Mappa.Testing;
 
 public static class TestEnvironment
 {
