@@ -22,7 +22,15 @@ internal sealed class MessageReader(PipeReader reader, int maxMessageSize, strin
         }
         while (true)
         {
-            var result = await ReadPipeAsync(cancellationToken).ConfigureAwait(false);
+            ReadResult result;
+            try
+            {
+                result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (transportErrorsAreCancellation && ex is not OperationCanceledException)
+            {
+                throw ClientWentAway(ex);
+            }
             var buffer = result.Buffer;
             var consumed = buffer.Start;
             // Only an incomplete frame marks the whole buffer examined (so the next read waits for more bytes);
@@ -89,7 +97,15 @@ internal sealed class MessageReader(PipeReader reader, int maxMessageSize, strin
         }
         while (true)
         {
-            var result = await ReadPipeAsync(cancellationToken).ConfigureAwait(false);
+            ReadResult result;
+            try
+            {
+                result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (transportErrorsAreCancellation && ex is not OperationCanceledException)
+            {
+                throw ClientWentAway(ex);
+            }
             var buffer = result.Buffer;
             if (!buffer.IsEmpty)
             {
@@ -109,19 +125,10 @@ internal sealed class MessageReader(PipeReader reader, int maxMessageSize, strin
         }
     }
 
-    private async ValueTask<ReadResult> ReadPipeAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (transportErrorsAreCancellation && ex is not OperationCanceledException)
-        {
-            // On the server, Kestrel fails the body read (IOException "The client reset the request stream", or a
-            // connection abort) before RequestAborted fires: the client went away, it is not a server fault.
-            throw new RpcException(StatusCode.Cancelled, $"The client reset or abandoned the {direction} stream.", null, null, ex);
-        }
-    }
+    // On the server, Kestrel fails the body read (IOException "The client reset the request stream", or a connection
+    // abort) before RequestAborted fires: the client went away, which is not a server fault.
+    private RpcException ClientWentAway(Exception exception) =>
+        new(StatusCode.Cancelled, $"The client reset or abandoned the {direction} stream.", null, null, exception);
 
     private IMessage Parse(MessageParser parser, in MessageFrame frame)
     {

@@ -2,6 +2,7 @@ using Google.Rpc;
 using Mappa.Grpc.Client;
 using Mappa.Grpc.Tests.Contracts;
 using Mappa.Grpc.Tests.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Mappa.Grpc.Tests.EndToEnd;
@@ -104,6 +105,30 @@ public sealed class ErrorStatusTests(EchoServerFixture fixture) : IClassFixture<
         Assert.Equal(StatusCode.Internal, error.StatusCode);
         Assert.Contains(EchoHandlers.SecretExceptionText, error.Detail);
         Assert.Contains(nameof(InvalidOperationException), error.Detail);
+    }
+
+    [Fact]
+    public async Task Registered_exception_mappers_are_consulted_before_the_built_in_mapping()
+    {
+        await using var server = await TestGrpcServer.StartAsync(services =>
+            services.AddSingleton<Mappa.Grpc.IExceptionStatusMapper, TimeoutAsUnavailable>());
+        using var channel = server.CreateChannel(new GrpcChannelOptions { RetryPolicy = RetryPolicy.None });
+
+        var mapped = await Assert.ThrowsAsync<RpcException>(() =>
+            channel.UnaryAsync<EchoRequest, EchoResponse>(TestContract.Echo, new EchoRequest { Behaviour = "throw-timeout" }));
+        var domain = await Assert.ThrowsAsync<RpcException>(() =>
+            channel.UnaryAsync<EchoRequest, EchoResponse>(TestContract.Echo, new EchoRequest { Behaviour = "throw-not-found" }));
+
+        Assert.Equal(StatusCode.Unavailable, mapped.StatusCode);
+        Assert.Equal("Storage unavailable for /mappa.grpctest.v1.EchoService/Echo.", mapped.Detail);
+        Assert.Equal(StatusCode.NotFound, domain.StatusCode);
+        Assert.DoesNotContain(server.Logs.Entries, e => e.Level == LogLevel.Error);
+    }
+
+    private sealed class TimeoutAsUnavailable : Mappa.Grpc.IExceptionStatusMapper
+    {
+        public RpcException? TryMap(Exception exception, Mappa.Grpc.Server.ServerCallContext context) =>
+            exception is TimeoutException ? new RpcException(StatusCode.Unavailable, $"Storage unavailable for {context.FullMethodName}.") : null;
     }
 
     private Task<RpcException> CallAsync(string behaviour) =>

@@ -28,6 +28,8 @@ public sealed class EchoHandlers(CallProbe probe)
                 throw new AlreadyExistsException("Subject", "subjects/42");
             case "throw-precondition":
                 throw new PreconditionFailedException("ASSESSMENT_ALREADY_SUPERSEDED", "The assessment has already been superseded.");
+            case "throw-timeout":
+                throw new TimeoutException("The database did not answer.");
             case "throw-unexpected":
                 throw new InvalidOperationException(SecretExceptionText);
             case "throw-rpc":
