@@ -94,16 +94,10 @@ internal sealed class OutboxRelay<TContext>(
         var consecutiveFailures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (!await lease.StillHeldAsync(stoppingToken))
-            {
-                logger.LogWarning("Outbox relay for {Context} lost its lease; standing by", typeof(TContext).Name);
-                return;
-            }
-
             PassResult result;
             try
             {
-                result = await RelayOnceAsync(stoppingToken);
+                result = await RelayOnceAsync(lease, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -117,6 +111,12 @@ internal sealed class OutboxRelay<TContext>(
 
             if (result.Failed)
             {
+                // A pass that ran its queries on the lease's session proved the lease; after a failure, check again.
+                if (!await lease.StillHeldAsync(stoppingToken))
+                {
+                    logger.LogWarning("Outbox relay for {Context} lost its lease; standing by", typeof(TContext).Name);
+                    return;
+                }
                 consecutiveFailures++;
                 await DelayAsync(Backoff(consecutiveFailures), stoppingToken);
                 continue;
@@ -136,13 +136,18 @@ internal sealed class OutboxRelay<TContext>(
         }
     }
 
-    private async Task<PassResult> RelayOnceAsync(CancellationToken stoppingToken)
+    private async Task<PassResult> RelayOnceAsync(RelayLease lease, CancellationToken stoppingToken)
     {
+        if (lease.Connection is { } leaseConnection) return await RelayOnceAsync(leaseConnection, stoppingToken);
+
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         await db.Database.OpenConnectionAsync(stoppingToken);
-        var connection = db.Database.GetDbConnection();
+        return await RelayOnceAsync(db.Database.GetDbConnection(), stoppingToken);
+    }
 
+    private async Task<PassResult> RelayOnceAsync(System.Data.Common.DbConnection connection, CancellationToken stoppingToken)
+    {
         var rows = await OutboxStore.ReadUnsentAsync(connection, _dialect, options.BatchSize, stoppingToken);
         if (rows.Count == 0) return new PassResult(0, Failed: false);
 

@@ -14,6 +14,12 @@ internal abstract class RelayLease : IAsyncDisposable
     /// <summary>False once the lease may have been lost; the relay must stop publishing.</summary>
     public abstract Task<bool> StillHeldAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The session that holds the lease, when there is one (PostgreSQL). The relay runs its queries on it: a query
+    /// that succeeds proves the lease is still held, with no extra round trip.
+    /// </summary>
+    public virtual System.Data.Common.DbConnection? Connection => null;
+
     public abstract ValueTask DisposeAsync();
 
     public static Task<RelayLease?> TryAcquireAsync(DatabaseProvider provider, string connectionString, string leaseName,
@@ -33,6 +39,8 @@ internal sealed class PostgresAdvisoryLease : RelayLease
     private readonly long _key;
 
     private PostgresAdvisoryLease(NpgsqlConnection connection, long key) => (_connection, _key) = (connection, key);
+
+    public override System.Data.Common.DbConnection Connection => _connection;
 
     public static async Task<RelayLease?> TryAcquireAsync(string connectionString, string leaseName, CancellationToken cancellationToken)
     {
