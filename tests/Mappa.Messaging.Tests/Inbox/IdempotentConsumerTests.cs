@@ -88,10 +88,13 @@ public class IdempotentConsumerTests(ITestOutputHelper output)
         }, message => message is not null, "the message in counting-inbox_error");
 
         var headers = dead!.BasicProperties.Headers!;
+        output.WriteLine("error queue headers: " + string.Join(", ", headers.Keys.Order()));
         string Header(string name) => headers[name] switch { byte[] bytes => Encoding.UTF8.GetString(bytes), var other => other?.ToString() ?? "" };
         Assert.Equal("fault", Header("MT-Reason"));
         Assert.Contains("has no owning area", Header("MT-Fault-Message"));
         Assert.Equal(typeof(InvalidOperationException).FullName, Header("MT-Fault-ExceptionType"));
+        Assert.Equal("2", Header("MT-Fault-RetryCount"));
+        Assert.Contains(nameof(CountingInboxConsumer), Header("MT-Fault-ConsumerType"));
         Assert.Equal(evt.EventId.ToString(), dead.BasicProperties.MessageId);
         Assert.Contains("obl-poison", Encoding.UTF8.GetString(dead.Body.Span));
 

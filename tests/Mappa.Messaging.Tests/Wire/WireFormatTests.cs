@@ -43,6 +43,7 @@ public class WireFormatTests(ITestOutputHelper output)
 
             Assert.Equal("application/vnd.masstransit+json", root.GetProperty("content_type").GetString());
             Assert.Equal(evt.EventId.ToString(), root.GetProperty("message_id").GetString());
+            Assert.Equal(2, root.GetProperty("delivery_mode").GetInt32()); // persistent
             Assert.Equal("mappa.scheduling.review.due", root.GetProperty("exchange").GetString());
             Assert.Equal("mappa.scheduling.review.due", root.GetProperty("headers").GetProperty("Mappa-Event-Type").GetString());
             Assert.Equal(1, root.GetProperty("headers").GetProperty("Mappa-Subject-Position").GetInt64());
@@ -103,6 +104,8 @@ public class WireFormatTests(ITestOutputHelper output)
         Assert.True(reviewDue.GetProperty("durable").GetBoolean());
         // The consumer's queue is reached from the event's exchange (MassTransit binds exchange -> queue exchange -> queue).
         var bindings = await vhost.BindingsAsync();
+        foreach (var b in bindings)
+            output.WriteLine($"binding {b.GetProperty("source").GetString()} -> {b.GetProperty("destination_type").GetString()} {b.GetProperty("destination").GetString()}");
         Assert.Contains(bindings, b => b.GetProperty("source").GetString() == "mappa.scheduling.review.due"
                                        && b.GetProperty("destination").GetString() == "recording");
     }

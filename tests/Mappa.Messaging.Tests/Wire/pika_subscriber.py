@@ -30,6 +30,7 @@ def main() -> int:
             "body": json.loads(body),
             "content_type": properties.content_type,
             "message_id": properties.message_id,
+            "delivery_mode": properties.delivery_mode,
             "headers": headers,
             "exchange": method.exchange,
         }, default=str), flush=True)
