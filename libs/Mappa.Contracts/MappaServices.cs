@@ -10,9 +10,13 @@ public static class MappaServices
 {
     public static ServiceDescriptor Subjects => Find(RiskAssessment.V1.SubjectServiceReflection.Descriptor, "SubjectService");
 
+    public static ServiceDescriptor Assessments => Find(RiskAssessment.V1.AssessmentServiceReflection.Descriptor, "AssessmentService");
+
     public static ServiceDescriptor Conferences => Find(CaseConference.V1.ConferenceServiceReflection.Descriptor, "ConferenceService");
 
     public static ServiceDescriptor ReviewCalendar => Find(Scheduling.V1.ReviewCalendarServiceReflection.Descriptor, "ReviewCalendarService");
+
+    public static ServiceDescriptor Simulation => Find(Scheduling.V1.SimulationServiceReflection.Descriptor, "SimulationService");
 
     private static ServiceDescriptor Find(FileDescriptor file, string name) =>
         file.Services.Single(s => s.Name == name);

@@ -1,5 +1,14 @@
 using Mappa.Contracts;
 using Mappa.Hosting;
+using Mappa.Messaging.Bus;
+using Mappa.Messaging.Persistence;
+using Mappa.Scheduling.Features;
+using Mappa.Scheduling.Features.Calendar;
+using Mappa.Scheduling.Features.Calendar.Consumers;
+using Mappa.Scheduling.Features.Clock;
+using Mappa.Scheduling.Features.Milestones;
+using Mappa.Scheduling.Features.Simulation;
+using Mappa.Scheduling.Persistence;
 
 namespace Mappa.Scheduling;
 
@@ -13,13 +22,37 @@ public sealed class SchedulingModule : IMappaServiceModule
 
     public void ConfigureServices(IServiceCollection services, ModuleContext context)
     {
-        // No handlers yet: the module itself stands in as the (empty) handler set the layer resolves.
-        services.AddSingleton(this);
+        var options = context.Configuration.GetSection(SchedulingDomainOptions.SectionName).Get<SchedulingDomainOptions>() ?? new SchedulingDomainOptions();
+        services.AddMappaDatabase<SchedulingDbContext>(context.Configuration, SchedulingSchema.Migrations, ModuleDatabase.For(this, context));
+        services.AddHealthChecks().AddDbContextCheck<SchedulingDbContext>("scheduling-database", tags: [MappaServices.ReviewCalendar.FullName]);
+        services.AddSchedulingDomain(context.Configuration);
+        services.AddSchedulingClock(context.Configuration, options);
+
+        services.AddSingleton<SweepSignal>();
+        services.AddSingleton<MilestoneFeed>();
+        services.AddSingleton<MilestonePublisher>();
+        services.AddHostedService<SweepService>();
+        services.AddScoped<ObligationBook>();
+        services.AddScoped<SubjectAreas>();
+        services.AddScoped<ReviewCalendarQueries>();
+        services.AddScoped<ReviewCalendarHandlers>();
+        services.AddScoped<SimulationHandlers>();
+        services.AddMappaConsumers(bus =>
+        {
+            bus.AddConsumer<SubjectRegisteredConsumer>();
+            bus.AddConsumer<AssessmentRecordedConsumer>();
+            bus.AddConsumer<ReviewDateSetConsumer>();
+            bus.AddConsumer<AssessmentSupersededConsumer>();
+            bus.AddConsumer<ConferenceScheduledConsumer>();
+            bus.AddConsumer<ConferenceHeldConsumer>();
+            bus.AddConsumer<MappaLevelDecidedConsumer>();
+            bus.AddConsumer<ActionDueDateSetConsumer>();
+        });
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
-        // The contract is served from day one; its methods answer UNIMPLEMENTED until the service issue binds them.
-        endpoints.MapGrpcService<SchedulingModule>(MappaServices.ReviewCalendar, _ => { });
+        endpoints.MapGrpcService<ReviewCalendarHandlers>(MappaServices.ReviewCalendar, ReviewCalendarHandlers.Bind);
+        endpoints.MapGrpcService<SimulationHandlers>(MappaServices.Simulation, SimulationHandlers.Bind);
     }
 }

@@ -44,3 +44,13 @@ public sealed record ReviewCompleted : DomainEvent
     public required DateOnly CompletedOn { get; init; }
     public DateOnly? NextDueDate { get; init; }
 }
+
+/// <summary>A review is no longer required (withdrawn, or its assessment superseded): subscribers can clear an overdue item.</summary>
+[DomainEventType("mappa.scheduling.review.cancelled", 1)]
+public sealed record ReviewCancelled : DomainEvent
+{
+    public required string ObligationId { get; init; }
+    public required ReviewKind Kind { get; init; }
+    public required DateOnly DueDate { get; init; }
+    public required string Area { get; init; }
+}

@@ -14,17 +14,27 @@ public static class Permission
 
     public const string AssessmentsRead = "assessments.read";
     public const string AssessmentsWrite = "assessments.write";
+
+    /// <summary>Not an RPC permission: lets services show item scores, full results and narrative instead of levels only.</summary>
+    public const string AssessmentsItemDetail = "assessments.item-detail";
+
+    /// <summary>Approves what an assessor may not decide alone, e.g. a review date later than the policy gives.</summary>
+    public const string AssessmentsApprove = "assessments.approve";
     public const string ConferencesRead = "conferences.read";
     public const string ConferencesWrite = "conferences.write";
     public const string ReviewsRead = "reviews.read";
     public const string ComplianceRead = "compliance.read";
     public const string AuditRead = "audit.read";
 
+    /// <summary>Moving the scheduling service's simulated clock (demo and test deployments only; refused in production).</summary>
+    public const string SimulationControl = "simulation.control";
+
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         SubjectsRead, SubjectsWrite, SubjectsPersonalDetail,
-        AssessmentsRead, AssessmentsWrite,
+        AssessmentsRead, AssessmentsWrite, AssessmentsItemDetail, AssessmentsApprove,
         ConferencesRead, ConferencesWrite,
         ReviewsRead, ComplianceRead, AuditRead,
+        SimulationControl,
     };
 }

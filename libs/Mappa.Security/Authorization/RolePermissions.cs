@@ -15,26 +15,30 @@ public static class RolePermissions
         [Role.MappaCoordinator] =
         [
             Permission.SubjectsRead, Permission.SubjectsWrite, Permission.SubjectsPersonalDetail,
-            Permission.AssessmentsRead,
+            Permission.AssessmentsRead, Permission.AssessmentsItemDetail, Permission.AssessmentsApprove,
             Permission.ConferencesRead, Permission.ConferencesWrite,
             Permission.ReviewsRead, Permission.ComplianceRead,
+            // The demo's coordinator drives the simulated clock; the service refuses it unless the clock is simulated.
+            Permission.SimulationControl,
         ],
         [Role.Assessor] =
         [
             Permission.SubjectsRead, Permission.SubjectsWrite, Permission.SubjectsPersonalDetail,
-            Permission.AssessmentsRead, Permission.AssessmentsWrite,
+            Permission.AssessmentsRead, Permission.AssessmentsWrite, Permission.AssessmentsItemDetail,
             Permission.ConferencesRead, Permission.ReviewsRead,
         ],
         [Role.PoliceOfficer] =
         [
             Permission.SubjectsRead, Permission.SubjectsWrite, Permission.SubjectsPersonalDetail,
-            Permission.AssessmentsRead, Permission.AssessmentsWrite,
+            Permission.AssessmentsRead, Permission.AssessmentsWrite, Permission.AssessmentsItemDetail,
             Permission.ConferencesRead, Permission.ReviewsRead,
         ],
         // Need to know: the subject's level, category and the meetings they are invited to, never names or
-        // item scores (the inspection found risk details reaching partners as labels; 000, F3/F4).
-        [Role.PartnerReader] = [Permission.SubjectsRead, Permission.ConferencesRead, Permission.ReviewsRead],
-        [Role.Manager] = [Permission.ComplianceRead, Permission.ReviewsRead],
+        // item scores (the inspection found risk details reaching partners as labels; 000, F3/F4): assessments are
+        // readable as levels only.
+        [Role.PartnerReader] = [Permission.SubjectsRead, Permission.AssessmentsRead, Permission.ConferencesRead, Permission.ReviewsRead],
+        // Approves a review date later than the policy gives (a line manager's decision); sees levels only.
+        [Role.Manager] = [Permission.ComplianceRead, Permission.ReviewsRead, Permission.AssessmentsApprove],
         [Role.Auditor] = [Permission.AuditRead],
         // Service-to-service reads (e.g. checking a subject exists); no personal detail, no writes.
         [Role.System] =

@@ -19,6 +19,32 @@ public sealed class SchedulingDomainOptions
 
     /// <summary>The right-hand side of calendar UIDs (<c>conference-id@domain</c>); use a domain the deployment owns.</summary>
     public string InvitationUidDomain { get; set; } = "mappa.invalid";
+
+    /// <summary>Plan areas with no calendar entry on national holidays only (true), or refuse them (false).</summary>
+    public bool PlanUnconfiguredAreasOnNationalHolidays { get; set; } = true;
+
+    /// <summary>Days before the due date for "due soon"; kept on each obligation when it is first recorded.</summary>
+    public int LeadTimeDays { get; set; } = 14;
+
+    /// <summary>Days between overdue reminders; kept on each obligation when it is first recorded.</summary>
+    public int ReminderCadenceDays { get; set; } = 7;
+
+    /// <summary>Weeks until a MAPPA meeting's next review, by level (level 1 has no meeting reviews). Unverified: configure.</summary>
+    public int Level2MeetingReviewWeeks { get; set; } = 12;
+
+    public int Level3MeetingReviewWeeks { get; set; } = 6;
+
+    /// <summary><c>System</c>, or <c>Simulated</c> for tests and demos (refused when the environment is Production).</summary>
+    public Mappa.Scheduling.Features.Clock.SchedulingClockKind Clock { get; set; } = Mappa.Scheduling.Features.Clock.SchedulingClockKind.System;
+
+    /// <summary>Where a simulated clock starts; the system time when unset.</summary>
+    public DateTimeOffset? SimulatedStart { get; set; }
+
+    /// <summary>The longest the sweep sleeps between runs (it also wakes at the next cursor and when obligations change).</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Obligations taken per sweep transaction.</summary>
+    public int SweepBatchSize { get; set; } = 500;
 }
 
 public static class SchedulingDomainRegistration
@@ -40,7 +66,8 @@ public static class SchedulingDomainRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(calendar);
         services.AddSingleton(new MilestoneTiming(zone, options.MilestoneLocalTime));
-        services.AddSingleton<MilestonePlanner>();
+        services.AddSingleton(options);
+        services.AddSingleton(provider => new MilestonePlanner(calendar, provider.GetRequiredService<MilestoneTiming>(), options.PlanUnconfiguredAreasOnNationalHolidays));
         services.AddSingleton<MilestoneSweep>();
         services.AddSingleton<SlotFinder>();
         services.AddSingleton(provider => new ICalendarWriter(provider.GetRequiredService<TimeProvider>(), options.InvitationUidDomain));

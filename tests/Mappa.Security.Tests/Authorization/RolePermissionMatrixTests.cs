@@ -17,13 +17,16 @@ public sealed class RolePermissionMatrixTests
         [Permission.SubjectsRead] = [Role.MappaCoordinator, Role.Assessor, Role.PoliceOfficer, Role.PartnerReader, Role.System],
         [Permission.SubjectsWrite] = [Role.MappaCoordinator, Role.Assessor, Role.PoliceOfficer],
         [Permission.SubjectsPersonalDetail] = [Role.MappaCoordinator, Role.Assessor, Role.PoliceOfficer],
-        [Permission.AssessmentsRead] = [Role.MappaCoordinator, Role.Assessor, Role.PoliceOfficer, Role.System],
+        [Permission.AssessmentsRead] = [Role.MappaCoordinator, Role.Assessor, Role.PoliceOfficer, Role.PartnerReader, Role.System],
         [Permission.AssessmentsWrite] = [Role.Assessor, Role.PoliceOfficer],
+        [Permission.AssessmentsItemDetail] = [Role.MappaCoordinator, Role.Assessor, Role.PoliceOfficer],
+        [Permission.AssessmentsApprove] = [Role.MappaCoordinator, Role.Manager],
         [Permission.ConferencesRead] = [Role.MappaCoordinator, Role.Assessor, Role.PoliceOfficer, Role.PartnerReader, Role.System],
         [Permission.ConferencesWrite] = [Role.MappaCoordinator],
         [Permission.ReviewsRead] = [Role.MappaCoordinator, Role.Assessor, Role.PoliceOfficer, Role.PartnerReader, Role.Manager, Role.System],
         [Permission.ComplianceRead] = [Role.MappaCoordinator, Role.Manager],
         [Permission.AuditRead] = [Role.Auditor],
+        [Permission.SimulationControl] = [Role.MappaCoordinator],
     };
 
     private static CallerIdentity CallerWith(params string[] roles) =>

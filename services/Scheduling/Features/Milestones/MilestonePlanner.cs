@@ -20,7 +20,12 @@ namespace Mappa.Scheduling.Features.Milestones;
 /// nothing of that obligation follows it.
 /// </para>
 /// </summary>
-public sealed class MilestonePlanner(WorkingDayCalendar calendar, MilestoneTiming timing)
+/// <param name="nationalHolidaysForUnconfiguredAreas">
+/// False (strict): an area without a calendar entry is an error. True: such an area is planned on national holidays
+/// only; the service uses this because obligations arrive from other services for areas that may have no local
+/// holidays configured, and refusing them would lose the review.
+/// </param>
+public sealed class MilestonePlanner(WorkingDayCalendar calendar, MilestoneTiming timing, bool nationalHolidaysForUnconfiguredAreas = false)
 {
     // Reminders are found by jumping to about the right one rather than walking from the first; this margin covers
     // the longest run of non-working days an area could configure, so no reminder before the jump can land after it.
@@ -62,7 +67,7 @@ public sealed class MilestonePlanner(WorkingDayCalendar calendar, MilestoneTimin
     public IEnumerable<Milestone> After(ReviewObligation obligation, DateTimeOffset afterExclusive)
     {
         ArgumentNullException.ThrowIfNull(obligation);
-        if (!Calendar.HasArea(obligation.Area))
+        if (!Calendar.HasArea(obligation.Area) && !nationalHolidaysForUnconfiguredAreas)
             throw new UnknownAreaException(obligation.Area);
         return Enumerate(obligation, afterExclusive);
     }
@@ -98,7 +103,7 @@ public sealed class MilestonePlanner(WorkingDayCalendar calendar, MilestoneTimin
     /// <summary>One revision's milestones from its effective moment on, in order, ignoring later revisions and closure.</summary>
     private IEnumerable<Milestone> RevisionMilestones(ReviewObligation obligation, ObligationRevision revision, DateTimeOffset afterExclusive)
     {
-        string area = obligation.Area;
+        string? area = Calendar.HasArea(obligation.Area) ? obligation.Area : null;   // null: national holidays only
         var policy = obligation.Policy;
         var due = revision.DueDate;
         var overdue = Calendar.NextWorkingDay(due, area);
@@ -146,6 +151,6 @@ public sealed class MilestonePlanner(WorkingDayCalendar calendar, MilestoneTimin
                 due, date, at, announcedLate);
     }
 
-    private DateOnly ReminderDate(DateOnly overdue, int n, int cadence, string area) =>
+    private DateOnly ReminderDate(DateOnly overdue, int n, int cadence, string? area) =>
         n == 0 ? overdue : Calendar.WorkingDayOnOrAfter(overdue.AddDays(n * cadence), area);
 }

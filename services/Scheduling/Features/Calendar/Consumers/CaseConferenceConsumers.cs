@@ -1,0 +1,85 @@
+using MassTransit;
+using Mappa.Events;
+using Mappa.Events.CaseConference;
+using Mappa.Messaging.Inbox;
+using Mappa.Scheduling.Features.Milestones;
+using Mappa.Scheduling.Persistence;
+
+namespace Mappa.Scheduling.Features.Calendar.Consumers;
+
+// The CaseConference service owns MAPPA meetings, their level decisions and plan actions.
+
+/// <summary>A meeting scheduled: remember the subject's area (the level and action events do not carry it).</summary>
+public sealed class ConferenceScheduledConsumer(SchedulingDbContext db, SubjectAreas areas, ILogger<ConferenceScheduledConsumer> logger)
+    : IdempotentConsumer<ConferenceScheduled, SchedulingDbContext>(db, logger)
+{
+    protected override string ConsumerName => "scheduling.conference-scheduled";
+
+    protected override Task HandleAsync(ConsumeContext<ConferenceScheduled> context) =>
+        areas.RememberAsync(context.Message.Subject.SubjectId, context.Message.Area, context.CancellationToken);
+}
+
+/// <summary>A meeting held: it is the review the subject's open meeting-review obligation asked for.</summary>
+public sealed class ConferenceHeldConsumer(SchedulingDbContext db, ObligationBook book, ILogger<ConferenceHeldConsumer> logger)
+    : IdempotentConsumer<ConferenceHeld, SchedulingDbContext>(db, logger)
+{
+    protected override string ConsumerName => "scheduling.conference-held";
+
+    protected override async Task HandleAsync(ConsumeContext<ConferenceHeld> context)
+    {
+        foreach (var open in await book.OpenOfSubjectAsync(context.Message.Subject.SubjectId, ReviewKind.MappaMeeting, context.CancellationToken))
+            book.Close(open, completed: true);
+    }
+}
+
+/// <summary>
+/// A level decided at a meeting sets when the next meeting must review the subject (levels 2 and 3, by the configured
+/// period from the decision); level 1 needs no meetings, so open meeting reviews are cancelled.
+/// </summary>
+public sealed class MappaLevelDecidedConsumer(SchedulingDbContext db, SubjectAreas areas, ObligationBook book, SchedulingDomainOptions options,
+    MilestoneTiming timing, ILogger<MappaLevelDecidedConsumer> logger)
+    : IdempotentConsumer<MappaLevelDecided, SchedulingDbContext>(db, logger)
+{
+    protected override string ConsumerName => "scheduling.mappa-level-decided";
+
+    protected override async Task HandleAsync(ConsumeContext<MappaLevelDecided> context)
+    {
+        var message = context.Message;
+        var subjectId = message.Subject.SubjectId;
+        int weeks = message.Level switch
+        {
+            MappaLevel.Level3 => options.Level3MeetingReviewWeeks,
+            MappaLevel.Level2 => options.Level2MeetingReviewWeeks,
+            _ => 0,
+        };
+        var ownId = "meeting-review:" + message.ConferenceId;
+        foreach (var open in await book.OpenOfSubjectAsync(subjectId, ReviewKind.MappaMeeting, context.CancellationToken))
+        {
+            if (open.ObligationId != ownId)
+                book.Close(open, completed: false);   // replaced by the review this decision sets (or none at level 1)
+        }
+        if (weeks == 0)
+            return;
+
+        var area = await areas.RequireAsync(subjectId, context.CancellationToken);
+        var decidedOn = timing.DateOf(message.OccurredAt);
+        var origin = new ObligationOrigin(ownId, subjectId, area, ReviewKind.MappaMeeting, "caseconference/conferences/" + message.ConferenceId);
+        await book.SetDueDateAsync(origin, decidedOn.AddDays(7 * weeks), context.CancellationToken);
+    }
+}
+
+/// <summary>An action agreed at a meeting got (or changed) its due date.</summary>
+public sealed class ActionDueDateSetConsumer(SchedulingDbContext db, SubjectAreas areas, ObligationBook book, ILogger<ActionDueDateSetConsumer> logger)
+    : IdempotentConsumer<ActionDueDateSet, SchedulingDbContext>(db, logger)
+{
+    protected override string ConsumerName => "scheduling.action-due-date-set";
+
+    protected override async Task HandleAsync(ConsumeContext<ActionDueDateSet> context)
+    {
+        var message = context.Message;
+        var area = await areas.RequireAsync(message.Subject.SubjectId, context.CancellationToken);
+        var origin = new ObligationOrigin("plan-action:" + message.ActionId, message.Subject.SubjectId, area, ReviewKind.PlanAction,
+            $"caseconference/conferences/{message.ConferenceId}/actions/{message.ActionId}");
+        await book.SetDueDateAsync(origin, message.DueDate, context.CancellationToken);
+    }
+}

@@ -1,0 +1,83 @@
+using MassTransit;
+using Mappa.Events;
+using Mappa.Events.RiskAssessment;
+using Mappa.Messaging.Inbox;
+using Mappa.Scheduling.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mappa.Scheduling.Features.Calendar.Consumers;
+
+// The RiskAssessment service owns assessments and their review dates; these keep the calendar in step with it.
+
+public static class AssessmentObligations
+{
+    public static string IdFor(string assessmentId) => "assessment-review:" + assessmentId;
+
+    public static string SourceFor(string assessmentId) => "riskassessment/assessments/" + assessmentId;
+}
+
+/// <summary>A new subject: remember its area for the events that do not carry one.</summary>
+public sealed class SubjectRegisteredConsumer(SchedulingDbContext db, SubjectAreas areas, ILogger<SubjectRegisteredConsumer> logger)
+    : IdempotentConsumer<SubjectRegistered, SchedulingDbContext>(db, logger)
+{
+    protected override string ConsumerName => "scheduling.subject-registered";
+
+    protected override Task HandleAsync(ConsumeContext<SubjectRegistered> context) =>
+        areas.RememberAsync(context.Message.Subject.SubjectId, context.Message.Area, context.CancellationToken);
+}
+
+/// <summary>
+/// An assessment recorded: remember its instrument and the subject's area, and complete the review obligation of the
+/// subject's earlier assessment with the same instrument (the new assessment is that review).
+/// </summary>
+public sealed class AssessmentRecordedConsumer(SchedulingDbContext db, SubjectAreas areas, ObligationBook book, ILogger<AssessmentRecordedConsumer> logger)
+    : IdempotentConsumer<AssessmentRecorded, SchedulingDbContext>(db, logger)
+{
+    protected override string ConsumerName => "scheduling.assessment-recorded";
+
+    protected override async Task HandleAsync(ConsumeContext<AssessmentRecorded> context)
+    {
+        var message = context.Message;
+        var subjectId = message.Subject.SubjectId;
+        await areas.RememberAsync(subjectId, message.Area, context.CancellationToken);
+        if (!await Db.KnownAssessments.AnyAsync(a => a.AssessmentId == message.AssessmentId, context.CancellationToken))
+            Db.KnownAssessments.Add(new KnownAssessmentRecord { AssessmentId = message.AssessmentId, SubjectId = subjectId, Instrument = (int)message.Instrument });
+
+        var ownId = AssessmentObligations.IdFor(message.AssessmentId);
+        foreach (var earlier in await book.OpenOfSubjectAsync(subjectId, ReviewKind.Assessment, context.CancellationToken))
+        {
+            if (earlier.ObligationId != ownId && earlier.Instrument == (int)message.Instrument)
+                book.Close(earlier, completed: true);
+        }
+    }
+}
+
+/// <summary>The next review date of an assessment was set or moved: open its obligation or re-plan it.</summary>
+public sealed class ReviewDateSetConsumer(SchedulingDbContext db, SubjectAreas areas, ObligationBook book, ILogger<ReviewDateSetConsumer> logger)
+    : IdempotentConsumer<ReviewDateSet, SchedulingDbContext>(db, logger)
+{
+    protected override string ConsumerName => "scheduling.review-date-set";
+
+    protected override async Task HandleAsync(ConsumeContext<ReviewDateSet> context)
+    {
+        var message = context.Message;
+        var subjectId = message.Subject.SubjectId;
+        var area = await areas.RequireAsync(subjectId, context.CancellationToken);
+        var instrument = await Db.KnownAssessments.Where(a => a.AssessmentId == message.AssessmentId)
+            .Select(a => (int?)a.Instrument).FirstOrDefaultAsync(context.CancellationToken);
+        var origin = new ObligationOrigin(AssessmentObligations.IdFor(message.AssessmentId), subjectId, area, ReviewKind.Assessment,
+            AssessmentObligations.SourceFor(message.AssessmentId), (RiskInstrument?)instrument);
+        if (!await book.SetDueDateAsync(origin, message.NextReviewDate, context.CancellationToken))
+            logger.LogInformation("Review date of assessment {AssessmentId} ignored: its review obligation is already closed", message.AssessmentId);
+    }
+}
+
+/// <summary>An assessment superseded by a correction: its review is no longer required (the correction brings its own date).</summary>
+public sealed class AssessmentSupersededConsumer(SchedulingDbContext db, ObligationBook book, ILogger<AssessmentSupersededConsumer> logger)
+    : IdempotentConsumer<AssessmentSuperseded, SchedulingDbContext>(db, logger)
+{
+    protected override string ConsumerName => "scheduling.assessment-superseded";
+
+    protected override async Task HandleAsync(ConsumeContext<AssessmentSuperseded> context) =>
+        await book.CloseAsync(AssessmentObligations.IdFor(context.Message.AssessmentId), completed: false, context.CancellationToken);
+}

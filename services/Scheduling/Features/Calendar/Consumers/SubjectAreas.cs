@@ -1,0 +1,39 @@
+using Mappa.Scheduling.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mappa.Scheduling.Features.Calendar.Consumers;
+
+/// <summary>
+/// The area of each subject, learned from events that carry it (subject registered, assessment recorded, conference
+/// scheduled), for events that do not (review date set, level decided, action due date set).
+/// </summary>
+public sealed class SubjectAreas(SchedulingDbContext db)
+{
+    public async Task RememberAsync(string subjectId, string area, CancellationToken cancellationToken)
+    {
+        var known = await db.SubjectAreas.FirstOrDefaultAsync(s => s.SubjectId == subjectId, cancellationToken);
+        if (known is null)
+            db.SubjectAreas.Add(new SubjectAreaRecord { SubjectId = subjectId, Area = area });
+        else
+            known.Area = area;
+    }
+
+    /// <summary>
+    /// The subject's area. Throws when it is not known yet (the event that carries it may still be on its way through
+    /// another queue): the consumer's retry then handles the message again a moment later.
+    /// </summary>
+    public async Task<string> RequireAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        var local = db.SubjectAreas.Local.FirstOrDefault(s => s.SubjectId == subjectId);
+        if (local is not null)
+            return local.Area;
+        var area = await db.SubjectAreas.Where(s => s.SubjectId == subjectId).Select(s => s.Area).FirstOrDefaultAsync(cancellationToken);
+        return area ?? throw new SubjectAreaUnknownException(subjectId);
+    }
+}
+
+public sealed class SubjectAreaUnknownException(string subjectId)
+    : Exception($"The area of subject {subjectId} is not known yet; the event will be retried.")
+{
+    public string SubjectId { get; } = subjectId;
+}

@@ -1,0 +1,132 @@
+using Mappa.Messaging.Migrations;
+
+namespace Mappa.Scheduling.Persistence;
+
+/// <summary>
+/// The service's schema, one migration at a time. Applied migrations are never edited (the runner checks their
+/// checksums): a change is a new migration. Instants are Unix milliseconds and dates are day numbers
+/// (<see cref="DateOnly.DayNumber"/>), so both providers store and sort them the same way.
+/// </summary>
+public static class SchedulingSchema
+{
+    public static SchemaMigrations Migrations { get; } = new SchemaMigrations("mappa.scheduling")
+        .Add(1, "create_review_calendar",
+            sqlite: """
+                CREATE TABLE review_obligations (
+                    obligation_id TEXT NOT NULL PRIMARY KEY,
+                    subject_id TEXT NOT NULL,
+                    area TEXT NOT NULL,
+                    review_kind INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    instrument INTEGER NULL,
+                    lead_time_days INTEGER NOT NULL,
+                    reminder_cadence_days INTEGER NOT NULL,
+                    state INTEGER NOT NULL,
+                    due_day INTEGER NOT NULL,
+                    recorded_at INTEGER NOT NULL,
+                    closed_at INTEGER NULL,
+                    wake_up_at INTEGER NULL,
+                    version INTEGER NOT NULL
+                );
+                CREATE INDEX ix_review_obligations_wake_up ON review_obligations (wake_up_at) WHERE wake_up_at IS NOT NULL;
+                CREATE INDEX ix_review_obligations_due ON review_obligations (due_day, obligation_id);
+                CREATE INDEX ix_review_obligations_area_due ON review_obligations (area, due_day, obligation_id);
+                CREATE INDEX ix_review_obligations_subject ON review_obligations (subject_id, due_day);
+                CREATE TABLE review_obligation_revisions (
+                    obligation_id TEXT NOT NULL REFERENCES review_obligations (obligation_id),
+                    number INTEGER NOT NULL,
+                    due_day INTEGER NOT NULL,
+                    effective_from INTEGER NOT NULL,
+                    PRIMARY KEY (obligation_id, number)
+                );
+                CREATE TABLE review_milestones (
+                    position INTEGER NOT NULL PRIMARY KEY,
+                    milestone_id TEXT NOT NULL UNIQUE,
+                    obligation_id TEXT NOT NULL,
+                    subject_id TEXT NOT NULL,
+                    area TEXT NOT NULL,
+                    kind INTEGER NOT NULL,
+                    review_kind INTEGER NOT NULL,
+                    due_day INTEGER NOT NULL,
+                    planned_day INTEGER NULL,
+                    falls_due_at INTEGER NOT NULL,
+                    recorded_at INTEGER NOT NULL,
+                    event_id TEXT NOT NULL
+                );
+                CREATE INDEX ix_review_milestones_area ON review_milestones (area, position);
+                CREATE INDEX ix_review_milestones_falls_due ON review_milestones (falls_due_at, position);
+                CREATE TABLE scheduling_counters (
+                    name TEXT NOT NULL PRIMARY KEY,
+                    value INTEGER NOT NULL
+                );
+                INSERT INTO scheduling_counters (name, value) VALUES ('milestones', 0);
+                CREATE TABLE subject_areas (
+                    subject_id TEXT NOT NULL PRIMARY KEY,
+                    area TEXT NOT NULL
+                );
+                CREATE TABLE known_assessments (
+                    assessment_id TEXT NOT NULL PRIMARY KEY,
+                    subject_id TEXT NOT NULL,
+                    instrument INTEGER NOT NULL
+                );
+                """,
+            postgres: """
+                CREATE TABLE review_obligations (
+                    obligation_id text NOT NULL PRIMARY KEY,
+                    subject_id text NOT NULL,
+                    area text NOT NULL,
+                    review_kind integer NOT NULL,
+                    source text NOT NULL,
+                    instrument integer NULL,
+                    lead_time_days integer NOT NULL,
+                    reminder_cadence_days integer NOT NULL,
+                    state integer NOT NULL,
+                    due_day integer NOT NULL,
+                    recorded_at bigint NOT NULL,
+                    closed_at bigint NULL,
+                    wake_up_at bigint NULL,
+                    version integer NOT NULL
+                );
+                CREATE INDEX ix_review_obligations_wake_up ON review_obligations (wake_up_at) WHERE wake_up_at IS NOT NULL;
+                CREATE INDEX ix_review_obligations_due ON review_obligations (due_day, obligation_id);
+                CREATE INDEX ix_review_obligations_area_due ON review_obligations (area, due_day, obligation_id);
+                CREATE INDEX ix_review_obligations_subject ON review_obligations (subject_id, due_day);
+                CREATE TABLE review_obligation_revisions (
+                    obligation_id text NOT NULL REFERENCES review_obligations (obligation_id),
+                    number integer NOT NULL,
+                    due_day integer NOT NULL,
+                    effective_from bigint NOT NULL,
+                    PRIMARY KEY (obligation_id, number)
+                );
+                CREATE TABLE review_milestones (
+                    position bigint NOT NULL PRIMARY KEY,
+                    milestone_id text NOT NULL UNIQUE,
+                    obligation_id text NOT NULL,
+                    subject_id text NOT NULL,
+                    area text NOT NULL,
+                    kind integer NOT NULL,
+                    review_kind integer NOT NULL,
+                    due_day integer NOT NULL,
+                    planned_day integer NULL,
+                    falls_due_at bigint NOT NULL,
+                    recorded_at bigint NOT NULL,
+                    event_id text NOT NULL
+                );
+                CREATE INDEX ix_review_milestones_area ON review_milestones (area, position);
+                CREATE INDEX ix_review_milestones_falls_due ON review_milestones (falls_due_at, position);
+                CREATE TABLE scheduling_counters (
+                    name text NOT NULL PRIMARY KEY,
+                    value bigint NOT NULL
+                );
+                INSERT INTO scheduling_counters (name, value) VALUES ('milestones', 0);
+                CREATE TABLE subject_areas (
+                    subject_id text NOT NULL PRIMARY KEY,
+                    area text NOT NULL
+                );
+                CREATE TABLE known_assessments (
+                    assessment_id text NOT NULL PRIMARY KEY,
+                    subject_id text NOT NULL,
+                    instrument integer NOT NULL
+                );
+                """);
+}
