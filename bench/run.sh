@@ -2,8 +2,9 @@
 # Unary gRPC benchmark: our layer vs bare Kestrel (ceiling), Python grpcio and Node grpc-js, loaded by one
 # h2load in one run. Prints a table and rewrites the "grpc-unary" section of docs/performance.md.
 #
-# Usage: bench/run.sh [--rounds N] [--duration S] [--warm-up S] [--clients N] [--streams N] [--no-pin]
-#                     [--only ours,bare,python,node] [--no-doc]
+# Usage: bench/run.sh [--rounds N] [--duration S] [--warm-up S] [--dotnet-warm-up S] [--peer-warm-up S]
+#                     [--clients N] [--streams N] [--no-pin]
+#                     [--only ours,bare,python,node (diagnostic: routed,protobuf)] [--no-doc]
 # Needs h2load (nghttp2-client), python3-grpcio + python3-grpc-tools (Debian's /usr/bin/python3), and node with
 # @grpc/grpc-js and @grpc/proto-loader (tools/node): scripts/install-deps.sh installs them if any is missing.
 set -euo pipefail

@@ -3,7 +3,10 @@ using System.Diagnostics;
 namespace Mappa.Bench.Suite;
 
 /// <summary>A server the benchmark loads, and how to start it.</summary>
-public sealed record BenchTarget(string Key, string Name, IReadOnlyList<string> Command, IDictionary<string, string>? Environment = null);
+public sealed record BenchTarget(string Key, string Name, IReadOnlyList<string> Command, IDictionary<string, string>? Environment = null)
+{
+    public bool IsDotnet => Command[0] == "dotnet";
+}
 
 /// <summary>One h2load measurement of one target in one round.</summary>
 public sealed record Measurement(int Round, BenchTarget Target, LoadResult Result);
@@ -40,11 +43,13 @@ public static class UnaryBenchmark
                 Console.WriteLine($"{target.Name}: listening on {server.Port}");
             }
 
-            // Warm-up (JIT, connection set-up, thread pools); not recorded.
+            // Warm-up (JIT tiering, connection set-up, thread pools); not recorded.
             foreach (var target in targets)
             {
                 await CheckAsync(target, servers[target.Key]);
-                await H2LoadRun.RunAsync(settings, servers[target.Key].Port, bodyFile, work, durationSeconds: 2, warmUpSeconds: 1);
+                var seconds = target.IsDotnet ? settings.DotnetWarmUpSeconds : settings.PeerWarmUpSeconds;
+                Console.WriteLine($"{target.Name}: warming up for {seconds} s");
+                await H2LoadRun.RunAsync(settings, servers[target.Key].Port, bodyFile, work, durationSeconds: seconds, warmUpSeconds: 0);
             }
 
             List<Measurement> measurements = [];

@@ -102,7 +102,7 @@ public sealed class UnaryBenchmarkReport(
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {machine.Cpus} CPUs (`nproc`), {machine.CpuModel} (`lscpu`), {machine.Os}; shared with other work, so figures move between runs: read the ratios.");
         text.AppendLine(CultureInfo.InvariantCulture, $"- Software: {machine.DotnetRuntime} (SDK {machine.DotnetSdk}, Release build), {machine.H2Load}, {machine.Python} with grpcio {machine.Grpcio}, Node {machine.Node} with @grpc/grpc-js {machine.GrpcJs}.");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- Load: one h2load, 1 thread, {settings.Clients} connections × {settings.StreamsPerClient} streams, {settings.DurationSeconds} s per run ({settings.WarmUpSeconds} s h2load warm-up); before the rounds, one unrecorded 3 s warm-up run per server (JIT, connections, pools). Loopback only. Rounds run the servers in mirrored order (our layer, bare Kestrel, Python, Node; then the reverse), so our layer and its baseline always run back to back.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- Load: one h2load, 1 thread, {settings.Clients} connections × {settings.StreamsPerClient} streams, {settings.DurationSeconds} s per run ({settings.WarmUpSeconds} s h2load warm-up); before the rounds, unrecorded load on each server: {settings.DotnetWarmUpSeconds} s for the .NET servers (tiered compilation needed 30–45 s of load to bring the hot paths to Tier1 here), {settings.PeerWarmUpSeconds} s for Python and Node. Loopback only. Rounds run the servers in mirrored order (our layer, bare Kestrel, Python, Node; then the reverse), so our layer and its baseline always run back to back.");
         text.AppendLine(settings.Pin
             ? "- Pinning: every server on CPU 0 and h2load on CPU 1 (`taskset`), so the load generator does not take the server's core."
             : "- Pinning: none (`--no-pin`).");
@@ -112,7 +112,7 @@ public sealed class UnaryBenchmarkReport(
         text.AppendLine("- Latency: p50/p99 of h2load's per-request log (start of request to end of response) for the measured phase, median across rounds.");
         text.AppendLine("- Servers: *Mappa gRPC layer*: `bench/Mappa.Bench serve ours` (AddMappaGrpc defaults, no interceptors). *bare Kestrel*: `bench/Mappa.Bench serve bare`, the same Kestrel set-up whose only middleware copies the request body to the response and appends `grpc-status: 0` (a framed EchoRequest is also a valid EchoResponse): no gRPC parsing, no protobuf, no routing. *Python grpcio*: `tests/Mappa.Interop.Tests/python/server.py` (16-thread pool). *Node grpc-js*: `tests/Mappa.Interop.Tests/node/server.js`.");
         text.AppendLine();
-        text.AppendLine("Rerun: `bench/run.sh` (options: `--rounds N --duration S --warm-up S --clients N --streams N --no-pin --only ours,bare,python,node`; `--no-doc` prints without writing this file).");
+        text.AppendLine("Rerun: `bench/run.sh` (options: `--rounds N --duration S --warm-up S --dotnet-warm-up S --peer-warm-up S --clients N --streams N --no-pin --only ours,bare,python,node` (diagnostic servers: `routed`, `protobuf`); `--no-doc` prints without writing this file).");
         return text.ToString();
     }
 
