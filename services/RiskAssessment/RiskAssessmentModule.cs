@@ -1,6 +1,7 @@
 using Mappa.Contracts;
 using Mappa.Hosting;
 using Mappa.Messaging.Persistence;
+using Mappa.RiskAssessment.Features.Assessments;
 using Mappa.RiskAssessment.Features.Instruments;
 using Mappa.RiskAssessment.Features.Subjects;
 using Mappa.RiskAssessment.Persistence;
@@ -18,14 +19,16 @@ public sealed class RiskAssessmentModule : IMappaServiceModule
     public void ConfigureServices(IServiceCollection services, ModuleContext context)
     {
         services.AddMappaDatabase<RiskAssessmentDbContext>(context.Configuration, RiskAssessmentSchema.Migrations, ModuleDatabase.For(this, context));
-        services.AddHealthChecks().AddDbContextCheck<RiskAssessmentDbContext>("riskassessment-database", tags: [MappaServices.Subjects.FullName]);
+        services.AddHealthChecks().AddDbContextCheck<RiskAssessmentDbContext>("riskassessment-database", tags: [MappaServices.Subjects.FullName, MappaServices.Assessments.FullName]);
         services.AddInstrumentScoring();
         services.AddScoped<SubjectRegistry>();
         services.AddScoped<SubjectServiceHandlers>();
+        services.AddAssessments(context.Configuration);
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGrpcService<SubjectServiceHandlers>(MappaServices.Subjects, SubjectServiceHandlers.Bind);
+        endpoints.MapGrpcService<AssessmentServiceHandlers>(MappaServices.Assessments, AssessmentServiceHandlers.Bind);
     }
 }

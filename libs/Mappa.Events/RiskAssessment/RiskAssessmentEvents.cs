@@ -20,6 +20,10 @@ public sealed record AssessmentRecorded : DomainEvent
     /// <summary>Version of the scoring rule set used, so a re-scoring audit can find the assessment.</summary>
     public required string RuleSetVersion { get; init; }
     public required string Area { get; init; }
+    /// <summary>The assessment's headline level as the instrument names it, e.g. "HIGH" (see the AssessmentService contract).</summary>
+    public string? Level { get; init; }
+    /// <summary>Set when the assessment is a correction of an earlier one.</summary>
+    public string? SupersedesAssessmentId { get; init; }
 }
 
 /// <summary>An assessment was superseded by a correction; the reason stays behind the RPC.</summary>
@@ -38,4 +42,18 @@ public sealed record ReviewDateSet : DomainEvent
     public required string AssessmentId { get; init; }
     public required DateOnly NextReviewDate { get; init; }
     public DateOnly? PreviousReviewDate { get; init; }
+}
+
+/// <summary>
+/// A subject's current level on one instrument changed (a new or corrected assessment gave a different headline
+/// level from the one it follows). Levels are the instrument's own names, e.g. "MEDIUM" → "HIGH".
+/// </summary>
+[DomainEventType("mappa.riskassessment.risk-level.changed", 1)]
+public sealed record RiskLevelChanged : DomainEvent
+{
+    public required string AssessmentId { get; init; }
+    public required RiskInstrument Instrument { get; init; }
+    public required string PreviousAssessmentId { get; init; }
+    public required string PreviousLevel { get; init; }
+    public required string NewLevel { get; init; }
 }

@@ -77,6 +77,15 @@ internal static class MessageFraming
     /// <summary>Writes a message whose size the caller has already computed and checked.</summary>
     public static void WriteMessageOfSize(IBufferWriter<byte> writer, IMessage message, int size)
     {
+        if (StreamOnlyMessages.Contains(message.Descriptor))
+        {
+            var serialized = message.ToByteArray();
+            var target = writer.GetSpan(GrpcProtocol.FrameHeaderSize + serialized.Length);
+            WriteHeader(target, false, serialized.Length);
+            serialized.CopyTo(target[GrpcProtocol.FrameHeaderSize..]);
+            writer.Advance(GrpcProtocol.FrameHeaderSize + serialized.Length);
+            return;
+        }
         // Small messages (nearly all) go into one contiguous span: one GetSpan, no segment hopping.
         if (size <= 16 * 1024)
         {
@@ -99,7 +108,14 @@ internal static class MessageFraming
         EnsureSendable(size, maxMessageSize);
         var bytes = new byte[GrpcProtocol.FrameHeaderSize + size];
         WriteHeader(bytes, false, size);
-        message.WriteTo(bytes.AsSpan(GrpcProtocol.FrameHeaderSize));
+        if (StreamOnlyMessages.Contains(message.Descriptor))
+        {
+            message.ToByteArray().CopyTo(bytes, GrpcProtocol.FrameHeaderSize);
+        }
+        else
+        {
+            message.WriteTo(bytes.AsSpan(GrpcProtocol.FrameHeaderSize));
+        }
         return bytes;
     }
 

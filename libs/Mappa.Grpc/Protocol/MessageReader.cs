@@ -138,7 +138,7 @@ internal sealed class MessageReader(PipeReader reader, int maxMessageSize, strin
             {
                 return parser.ParseFrom(MessageCompression.Decompress(encoding, frame.Payload, maxMessageSize));
             }
-            return parser.ParseFrom(frame.Payload);
+            return StreamOnlyMessages.Parse(parser, frame.Payload);
         }
         catch (RpcException)
         {

@@ -1,4 +1,5 @@
 using Mappa.Messaging.Persistence;
+using Mappa.RiskAssessment.Features.Assessments;
 using Mappa.RiskAssessment.Features.Subjects;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,9 +12,14 @@ public sealed class RiskAssessmentDbContext(DbContextOptions<RiskAssessmentDbCon
 
     public DbSet<SubjectIdentifierRecord> SubjectIdentifiers => Set<SubjectIdentifierRecord>();
 
+    public DbSet<AssessmentRecord> Assessments => Set<AssessmentRecord>();
+
+    public DbSet<ReviewDateRecord> ReviewDates => Set<ReviewDateRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
         SubjectRecord.Configure(modelBuilder);
+        AssessmentRecord.Configure(modelBuilder);
     }
 }

@@ -51,5 +51,72 @@ public static class RiskAssessmentSchema
                     PRIMARY KEY (type, value)
                 );
                 CREATE INDEX ix_subject_identifiers_subject ON subject_identifiers (subject_id);
+                """)
+        .Add(2, "create_assessments",
+            sqlite: """
+                CREATE TABLE assessments (
+                    assessment_id TEXT NOT NULL PRIMARY KEY,
+                    request_id TEXT NULL UNIQUE,
+                    subject_id TEXT NOT NULL REFERENCES subjects (subject_id),
+                    instrument INTEGER NOT NULL,
+                    assessed_on TEXT NOT NULL,
+                    assessor_id TEXT NOT NULL,
+                    agency INTEGER NOT NULL,
+                    rule_set_id TEXT NOT NULL,
+                    rule_set_version INTEGER NOT NULL,
+                    scores BLOB NOT NULL,
+                    result BLOB NOT NULL,
+                    linked_assessment_id TEXT NULL REFERENCES assessments (assessment_id),
+                    supersedes_assessment_id TEXT NULL UNIQUE REFERENCES assessments (assessment_id),
+                    supersession_reason TEXT NULL,
+                    supervision_start TEXT NULL,
+                    recorded_at INTEGER NOT NULL,
+                    recorded_by TEXT NOT NULL
+                );
+                CREATE INDEX ix_assessments_subject ON assessments (subject_id, assessed_on, assessment_id);
+                CREATE TABLE assessment_review_dates (
+                    assessment_id TEXT NOT NULL REFERENCES assessments (assessment_id),
+                    sequence INTEGER NOT NULL,
+                    review_date TEXT NULL,
+                    policy_date TEXT NULL,
+                    basis INTEGER NOT NULL,
+                    reason TEXT NULL,
+                    set_at INTEGER NOT NULL,
+                    set_by TEXT NOT NULL,
+                    PRIMARY KEY (assessment_id, sequence)
+                );
+                """,
+            postgres: """
+                CREATE TABLE assessments (
+                    assessment_id text NOT NULL PRIMARY KEY,
+                    request_id text NULL UNIQUE,
+                    subject_id text NOT NULL REFERENCES subjects (subject_id),
+                    instrument integer NOT NULL,
+                    assessed_on date NOT NULL,
+                    assessor_id text NOT NULL,
+                    agency integer NOT NULL,
+                    rule_set_id text NOT NULL,
+                    rule_set_version integer NOT NULL,
+                    scores bytea NOT NULL,
+                    result bytea NOT NULL,
+                    linked_assessment_id text NULL REFERENCES assessments (assessment_id),
+                    supersedes_assessment_id text NULL UNIQUE REFERENCES assessments (assessment_id),
+                    supersession_reason text NULL,
+                    supervision_start date NULL,
+                    recorded_at bigint NOT NULL,
+                    recorded_by text NOT NULL
+                );
+                CREATE INDEX ix_assessments_subject ON assessments (subject_id, assessed_on, assessment_id);
+                CREATE TABLE assessment_review_dates (
+                    assessment_id text NOT NULL REFERENCES assessments (assessment_id),
+                    sequence integer NOT NULL,
+                    review_date date NULL,
+                    policy_date date NULL,
+                    basis integer NOT NULL,
+                    reason text NULL,
+                    set_at bigint NOT NULL,
+                    set_by text NOT NULL,
+                    PRIMARY KEY (assessment_id, sequence)
+                );
                 """);
 }
