@@ -1,5 +1,14 @@
+using Mappa.CaseConference.Features.Agenda;
+using Mappa.CaseConference.Features.Conferences;
+using Mappa.CaseConference.Features.ReviewDue;
+using Mappa.CaseConference.Persistence;
 using Mappa.Contracts;
+using Mappa.Core.Time;
 using Mappa.Hosting;
+using Mappa.Messaging.Bus;
+using Mappa.Messaging.Persistence;
+using Mappa.Security;
+using Microsoft.Extensions.Options;
 
 namespace Mappa.CaseConference;
 
@@ -9,17 +18,42 @@ public sealed class CaseConferenceModule : IMappaServiceModule
     public const int DefaultGrpcPort = 5102;
     public const int DefaultHttpPort = 8102;
 
+    /// <summary>Development only: start the conference clock simulated at this instant (ISO 8601), for tests and demos.</summary>
+    public const string SimulatedClockStartKey = "Mappa:Services:caseconference:SimulatedClockStart";
+
     public string Name => "caseconference";
 
     public void ConfigureServices(IServiceCollection services, ModuleContext context)
     {
-        // No handlers yet: the module itself stands in as the (empty) handler set the layer resolves.
-        services.AddSingleton(this);
+        services.AddMappaDatabase<CaseConferenceDbContext>(context.Configuration, CaseConferenceSchema.Migrations, ModuleDatabase.For(this, context));
+        services.AddHealthChecks().AddDbContextCheck<CaseConferenceDbContext>("caseconference-database", tags: [MappaServices.Conferences.FullName]);
+
+        var rulesOptions = new ConferenceRulesOptions();
+        context.Configuration.GetSection(ConferenceRulesOptions.SectionName).Bind(rulesOptions);
+        services.AddSingleton(new ConferenceRules(rulesOptions));
+        var simulatedStart = context.Configuration[SimulatedClockStartKey];
+        services.AddSingleton(provider => new ConferenceClock(string.IsNullOrWhiteSpace(simulatedStart)
+            ? provider.GetRequiredService<TimeProvider>()
+            : SimulatedClock(simulatedStart, provider.GetRequiredService<IOptions<MappaAuthOptions>>().Value)));
+
+        services.AddOptions<RiskAssessmentClientOptions>().Bind(context.Configuration.GetSection(RiskAssessmentClientOptions.SectionName));
+        services.AddSingleton<IRiskPictureSource, RiskAssessmentRiskPictures>();
+
+        services.AddScoped<ConferenceStore>();
+        services.AddScoped<ConferenceServiceHandlers>();
+        services.AddMappaConsumers(bus => bus.AddConsumer<ProposeConferenceWhenReviewDue>());
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
-        // The contract is served from day one; its methods answer UNIMPLEMENTED until the service issue binds them.
-        endpoints.MapGrpcService<CaseConferenceModule>(MappaServices.Conferences, _ => { });
+        endpoints.MapGrpcService<ConferenceServiceHandlers>(MappaServices.Conferences, ConferenceServiceHandlers.Bind);
+    }
+
+    // A hand-moved clock in production would let anyone record meetings that never happened: development only.
+    private static SimulatedClock SimulatedClock(string start, MappaAuthOptions auth)
+    {
+        if (!auth.AllowDevelopmentKeys)
+            throw new InvalidOperationException($"{SimulatedClockStartKey} is for development only (it needs Mappa:Auth:AllowDevelopmentKeys).");
+        return new SimulatedClock(DateTimeOffset.Parse(start, System.Globalization.CultureInfo.InvariantCulture));
     }
 }

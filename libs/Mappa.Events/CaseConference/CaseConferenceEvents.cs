@@ -38,3 +38,43 @@ public sealed record ActionDueDateSet : DomainEvent
     public required string ActionId { get; init; }
     public required DateOnly DueDate { get; init; }
 }
+
+/// <summary>A conference was proposed (by a coordinator, or by a review falling due); its time may not be settled yet.</summary>
+[DomainEventType("mappa.caseconference.conference.proposed", 1)]
+public sealed record ConferenceProposed : DomainEvent
+{
+    public required string ConferenceId { get; init; }
+    public required string Area { get; init; }
+    public DateOnly? TargetDate { get; init; }
+    /// <summary>The review obligation whose "review due" notice proposed it, if any.</summary>
+    public string? SourceObligationId { get; init; }
+}
+
+/// <summary>A scheduled MAPPA meeting moved to a new time or place; the reason stays behind the RPC.</summary>
+[DomainEventType("mappa.caseconference.conference.rescheduled", 1)]
+public sealed record ConferenceRescheduled : DomainEvent
+{
+    public required string ConferenceId { get; init; }
+    public required DateTimeOffset ScheduledFor { get; init; }
+    public DateTimeOffset? PreviouslyScheduledFor { get; init; }
+    public required string Area { get; init; }
+}
+
+/// <summary>A proposed or scheduled MAPPA meeting was cancelled; the reason stays behind the RPC.</summary>
+[DomainEventType("mappa.caseconference.conference.cancelled", 1)]
+public sealed record ConferenceCancelled : DomainEvent
+{
+    public required string ConferenceId { get; init; }
+    public required string Area { get; init; }
+}
+
+/// <summary>One agency's attendance at a held meeting was recorded. Codes only: who attended stays behind the RPC.</summary>
+[DomainEventType("mappa.caseconference.attendance.recorded", 1)]
+public sealed record AttendanceRecorded : DomainEvent
+{
+    public required string ConferenceId { get; init; }
+    /// <summary>The contract's AgencyKind name, e.g. "AGENCY_KIND_HOUSING".</summary>
+    public required string Agency { get; init; }
+    /// <summary>The contract's AttendanceStatus name, e.g. "ATTENDANCE_STATUS_APOLOGIES".</summary>
+    public required string Status { get; init; }
+}

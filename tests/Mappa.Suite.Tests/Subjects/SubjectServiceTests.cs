@@ -190,7 +190,7 @@ public sealed class SubjectServiceTests(RunningSuite suite) : IClassFixture<Runn
     }
 
     [Fact]
-    public async Task A_contract_method_the_service_does_not_handle_yet_answers_unimplemented()
+    public async Task Another_services_contract_answers_through_the_same_suite_endpoint()
     {
         using var coordinator = suite.Channel(suite.Token(Role.MappaCoordinator));
         var method = RunningSuite.Method(MappaServices.Conferences, "GetConference");
@@ -198,6 +198,6 @@ public sealed class SubjectServiceTests(RunningSuite suite) : IClassFixture<Runn
         var error = await Assert.ThrowsAsync<RpcException>(() => coordinator.UnaryAsync<GetConferenceRequest, GetConferenceResponse>(
             method, new GetConferenceRequest { ConferenceId = "x" }));
 
-        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }
 }
