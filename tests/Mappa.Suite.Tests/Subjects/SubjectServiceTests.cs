@@ -9,8 +9,14 @@ using Mappa.Testing;
 
 namespace Mappa.Suite.Tests.Subjects;
 
-/// <summary>The first real RPCs, end to end through the suite's gRPC client: validation, scope, redaction, retries.</summary>
-public sealed class SubjectServiceTests(RunningSuite suite) : IClassFixture<RunningSuite>
+/// <summary>The first real RPCs, end to end through the suite's gRPC client, on the embedded SQLite default.</summary>
+public sealed class SubjectServiceOnSqliteTests(RunningSuite suite) : SubjectServiceTests(suite), IClassFixture<RunningSuite>;
+
+/// <summary>The same behaviour on the real PostgreSQL that deployments use.</summary>
+public sealed class SubjectServiceOnPostgresTests(PostgresSuite suite) : SubjectServiceTests(suite), IClassFixture<PostgresSuite>;
+
+/// <summary>Validation, scope, redaction and safe retries of SubjectService, whatever database is underneath.</summary>
+public abstract class SubjectServiceTests(RunningSuite suite)
 {
     private static readonly Google.Protobuf.Reflection.MethodDescriptor Create = RunningSuite.Method(MappaServices.Subjects, "CreateSubject");
     private static readonly Google.Protobuf.Reflection.MethodDescriptor Get = RunningSuite.Method(MappaServices.Subjects, "GetSubject");
@@ -55,6 +61,16 @@ public sealed class SubjectServiceTests(RunningSuite suite) : IClassFixture<Runn
         var retried = await RegisterAsync(request);
 
         Assert.Equal(first.SubjectId, retried.SubjectId);
+    }
+
+    [Fact]
+    public async Task Concurrent_retries_of_one_create_all_return_the_same_subject()
+    {
+        var request = NewSubject();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => RegisterAsync(request)));
+
+        Assert.Single(results.Select(r => r.SubjectId).Distinct());
     }
 
     [Fact]
