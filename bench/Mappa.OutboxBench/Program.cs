@@ -72,8 +72,6 @@ builder.Logging.AddSimpleConsole();
 builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
 builder.Services.AddSingleton<ArrivalCounter>();
 builder.Services.AddMappaDatabase<BenchContext>(builder.Configuration, BenchContext.Migrations);
-if (Environment.GetEnvironmentVariable("EXP_NO_RELAY") == "1")
-    builder.Services.AddSingleton(new Mappa.Messaging.Outbox.OutboxRelayHooks<BenchContext> { AfterPublishBeforeMarkSent = (_, ct) => Task.Delay(Timeout.Infinite, ct) });
 builder.Services.AddMappaMessaging(builder.Configuration, bus => bus.AddConsumer<ArrivalConsumer>().Endpoint(e => e.Name = "bench-arrivals"));
 using var host = builder.Build();
 await host.StartAsync();
@@ -142,7 +140,7 @@ async Task<RoundResult> RunRoundAsync(string name, BenchPath path, int events)
     }));
     await Task.WhenAll(writers);
     var written = Stopwatch.GetElapsedTime(started);
-    if (!(Environment.GetEnvironmentVariable("EXP_NO_RELAY") == "1" && path == BenchPath.Outbox)) await counter.Done.WaitAsync(TimeSpan.FromMinutes(10));
+    await counter.Done.WaitAsync(TimeSpan.FromMinutes(10));
     var elapsed = Stopwatch.GetElapsedTime(started);
     var latencies = counter.LatenciesMs.Order().ToArray();
     var result = new RoundResult(name, path, events, elapsed, written, Percentile(latencies, 0.50), Percentile(latencies, 0.95));
