@@ -4,11 +4,13 @@ using Mappa.Bench.Suite;
 // Mappa.Bench serve ours|bare|routed|protobuf [--port N]   one server (prints "listening PORT")
 // Mappa.Bench unary [options]              the whole unary benchmark (bench/run.sh calls this)
 // Mappa.Bench check --port N               one real call with the benchmark body; exit 0 if grpc-status is 0
+// Mappa.Bench write-body FILE              the gRPC-framed request body h2load sends (for bench/profile.sh)
 return args switch
 {
     ["serve", var which, .. var rest] => await ServeAsync(which, PortOption(rest)),
     ["unary", .. var rest] => await UnaryBenchmark.RunAsync(BenchmarkSettings.Parse(rest)),
     ["check", .. var rest] => await CheckAsync(PortOption(rest)),
+    ["write-body", var path] => WriteBody(path),
     _ => Usage(),
 };
 
@@ -37,11 +39,17 @@ static async Task<int> CheckAsync(int port)
     return problem is null ? 0 : 1;
 }
 
+static int WriteBody(string path)
+{
+    File.WriteAllBytes(path, EchoRequestBody.Framed());
+    return 0;
+}
+
 static int PortOption(string[] rest) =>
     rest is ["--port", var value, ..] ? int.Parse(value) : 0;
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Mappa.Bench serve ours|bare|routed|protobuf [--port N] | unary [options] | check --port N");
+    Console.Error.WriteLine("usage: Mappa.Bench serve ours|bare|routed|protobuf [--port N] | unary [options] | check --port N | write-body FILE");
     return 2;
 }
