@@ -39,6 +39,15 @@ public class SimulatedSchedulingSuite : RunningSuite
 /// <summary>The same on fresh PostgreSQL databases and a fresh RabbitMQ virtual host.</summary>
 public sealed class SimulatedSchedulingOnRealServers() : SimulatedSchedulingSuite(postgres: true, rabbitMq: true);
 
+/// <summary>On fresh PostgreSQL databases (in-process bus), sweeping in small batches so concurrent sweeps interleave.</summary>
+public sealed class SimulatedSchedulingOnPostgres() : SimulatedSchedulingSuite(postgres: true, rabbitMq: false)
+{
+    public const int BatchSize = 25;
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Configuration() =>
+        [.. base.Configuration(), new("Mappa:Scheduling:SweepBatchSize", BatchSize.ToString(CultureInfo.InvariantCulture))];
+}
+
 /// <summary>What scheduling tests do to a running host: feed it events, move its clock, read what it recorded.</summary>
 public static class SchedulingDriver
 {
