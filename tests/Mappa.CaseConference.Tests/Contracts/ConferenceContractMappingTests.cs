@@ -12,7 +12,7 @@ using Mappa.CaseConference.Features.Statistics;
 using static Mappa.CaseConference.Tests.Given;
 using Common = Mappa.Contracts.Common.V1;
 using Pb = Mappa.Contracts.CaseConference.V1;
-using Scheduling = Mappa.Contracts.Scheduling.V1;
+using SchedulingContracts = Mappa.Contracts.Scheduling.V1;
 
 namespace Mappa.CaseConference.Tests.Contracts;
 
@@ -193,7 +193,7 @@ public class ConferenceContractMappingTests
         { typeof(AgencyPresence), Pb.AttendanceReflection.Descriptor.FindTypeByName<EnumDescriptor>("AgencyPresence") },
         { typeof(LevelOutcome), Pb.DecisionReflection.Descriptor.FindTypeByName<EnumDescriptor>("LevelOutcome") },
         { typeof(PlanActionStatus), Pb.DecisionReflection.Descriptor.FindTypeByName<EnumDescriptor>("PlanActionStatus") },
-        { typeof(ReviewDueKind), Scheduling.ReviewCalendarServiceReflection.Descriptor.FindTypeByName<EnumDescriptor>("ReviewKind") },
+        { typeof(ReviewDueKind), SchedulingContracts.ReviewCalendarServiceReflection.Descriptor.FindTypeByName<EnumDescriptor>("ReviewKind") },
     };
 
     [Theory]
