@@ -50,8 +50,12 @@ public sealed class PythonClientTests(InteropServer server) : IClassFixture<Inte
 
         Assert.Equal("FAILED_PRECONDITION", result.Code);
         Assert.Equal("The assessment is already completed.", result.String("message"));
-        var info = Detail(StatusDetails(result), "google.rpc.ErrorInfo");
+        var details = StatusDetails(result);
+        var info = Detail(details, "google.rpc.ErrorInfo");
         Assert.Equal("ASSESSMENT_ALREADY_COMPLETED", info.GetProperty("reason").GetString());
+        var violation = Assert.Single(Detail(details, "google.rpc.PreconditionFailure").GetProperty("violations").EnumerateArray());
+        Assert.Equal("ASSESSMENT_ALREADY_COMPLETED", violation.GetProperty("type").GetString());
+        Assert.Equal("The assessment is already completed.", violation.GetProperty("description").GetString());
     }
 
     [Fact]
