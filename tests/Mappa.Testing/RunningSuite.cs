@@ -70,7 +70,10 @@ public class RunningSuite : IAsyncLifetime
         }
         _app = SuiteHost.Build(settings.Select(s => $"--{s.Key}={s.Value}").ToArray(), DataDirectory);
         await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        // The gRPC endpoint is the one that is not the operators' HTTP port (when a test opens that too).
+        var operatorPort = settings["Mappa:Http:Port"];
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First(a => operatorPort == "0" || !a.EndsWith(":" + operatorPort, StringComparison.Ordinal));
         Address = new Uri(address);
         var defaults = SuiteHost.Defaults(DataDirectory);
         _tokens = new DevelopmentTokenIssuer(
