@@ -16,6 +16,8 @@ public static class MappaServices
 
     public static ServiceDescriptor ReviewCalendar => Find(Scheduling.V1.ReviewCalendarServiceReflection.Descriptor, "ReviewCalendarService");
 
+    public static ServiceDescriptor ConferenceScheduling => Find(Scheduling.V1.ConferenceSchedulingServiceReflection.Descriptor, "ConferenceSchedulingService");
+
     public static ServiceDescriptor Simulation => Find(Scheduling.V1.SimulationServiceReflection.Descriptor, "SimulationService");
 
     private static ServiceDescriptor Find(FileDescriptor file, string name) =>

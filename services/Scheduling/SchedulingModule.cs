@@ -4,6 +4,7 @@ using Mappa.Messaging.Bus;
 using Mappa.Messaging.Persistence;
 using Mappa.Scheduling.Features;
 using Mappa.Scheduling.Features.Calendar;
+using Mappa.Scheduling.Features.ConferenceSlots;
 using Mappa.Scheduling.Features.Calendar.Consumers;
 using Mappa.Scheduling.Features.Clock;
 using Mappa.Scheduling.Features.Milestones;
@@ -37,6 +38,7 @@ public sealed class SchedulingModule : IMappaServiceModule
         services.AddScoped<ReviewCalendarQueries>();
         services.AddScoped<ReviewCalendarHandlers>();
         services.AddScoped<SimulationHandlers>();
+        services.AddScoped<ConferenceSchedulingHandlers>();
         services.AddMappaConsumers(bus =>
         {
             bus.AddConsumer<SubjectRegisteredConsumer>();
@@ -53,6 +55,7 @@ public sealed class SchedulingModule : IMappaServiceModule
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGrpcService<ReviewCalendarHandlers>(MappaServices.ReviewCalendar, ReviewCalendarHandlers.Bind);
+        endpoints.MapGrpcService<ConferenceSchedulingHandlers>(MappaServices.ConferenceScheduling, ConferenceSchedulingHandlers.Bind);
         endpoints.MapGrpcService<SimulationHandlers>(MappaServices.Simulation, SimulationHandlers.Bind);
     }
 }

@@ -69,7 +69,7 @@ public static class SchedulingDomainRegistration
         services.AddSingleton(options);
         services.AddSingleton(provider => new MilestonePlanner(calendar, provider.GetRequiredService<MilestoneTiming>(), options.PlanUnconfiguredAreasOnNationalHolidays));
         services.AddSingleton<MilestoneSweep>();
-        services.AddSingleton<SlotFinder>();
+        services.AddSingleton(new SlotFinder(calendar, options.PlanUnconfiguredAreasOnNationalHolidays));
         services.AddSingleton(provider => new ICalendarWriter(provider.GetRequiredService<TimeProvider>(), options.InvitationUidDomain));
         return services;
     }

@@ -83,6 +83,17 @@ public sealed class ObligationRecord
             s.Property(x => x.SubjectId).HasColumnName("subject_id");
             s.Property(x => x.Area).HasColumnName("area");
         });
+        model.Entity<BookedConferenceRecord>(c =>
+        {
+            c.ToTable("booked_conferences");
+            c.HasKey(x => x.ConferenceId);
+            c.Property(x => x.ConferenceId).HasColumnName("conference_id");
+            c.Property(x => x.SubjectId).HasColumnName("subject_id");
+            c.Property(x => x.Area).HasColumnName("area");
+            c.Property(x => x.StartsAt).HasColumnName("starts_at");
+            c.Property(x => x.Level).HasColumnName("level");
+            c.Property(x => x.Sequence).HasColumnName("sequence");
+        });
         model.Entity<KnownAssessmentRecord>(a =>
         {
             a.ToTable("known_assessments");
@@ -136,4 +147,18 @@ public sealed class KnownAssessmentRecord
     public required string AssessmentId { get; init; }
     public required string SubjectId { get; init; }
     public required int Instrument { get; init; }
+}
+
+/// <summary>A MAPPA meeting booked in the CaseConference service, as its events told us: for slot search and calendar export.</summary>
+public sealed class BookedConferenceRecord
+{
+    public required string ConferenceId { get; init; }
+    public required string SubjectId { get; init; }
+    public required string Area { get; set; }
+    /// <summary>Unix milliseconds.</summary>
+    public required long StartsAt { get; set; }
+    /// <summary>MAPPA level 1 to 3 when the scheduling event said.</summary>
+    public int? Level { get; set; }
+    /// <summary>Incremented on every change, for the calendar's SEQUENCE (so invitees' calendars replace the old copy).</summary>
+    public int Sequence { get; set; }
 }

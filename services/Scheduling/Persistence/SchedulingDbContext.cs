@@ -12,6 +12,7 @@ public sealed class SchedulingDbContext(DbContextOptions<SchedulingDbContext> op
     public DbSet<MilestoneRecord> Milestones => Set<MilestoneRecord>();
     public DbSet<SubjectAreaRecord> SubjectAreas => Set<SubjectAreaRecord>();
     public DbSet<KnownAssessmentRecord> KnownAssessments => Set<KnownAssessmentRecord>();
+    public DbSet<BookedConferenceRecord> BookedConferences => Set<BookedConferenceRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -128,5 +128,28 @@ public static class SchedulingSchema
                     subject_id text NOT NULL,
                     instrument integer NOT NULL
                 );
+                """)
+        .Add(2, "create_booked_conferences",
+            sqlite: """
+                CREATE TABLE booked_conferences (
+                    conference_id TEXT NOT NULL PRIMARY KEY,
+                    subject_id TEXT NOT NULL,
+                    area TEXT NOT NULL,
+                    starts_at INTEGER NOT NULL,
+                    level INTEGER NULL,
+                    sequence INTEGER NOT NULL
+                );
+                CREATE INDEX ix_booked_conferences_area_start ON booked_conferences (area, starts_at);
+                """,
+            postgres: """
+                CREATE TABLE booked_conferences (
+                    conference_id text NOT NULL PRIMARY KEY,
+                    subject_id text NOT NULL,
+                    area text NOT NULL,
+                    starts_at bigint NOT NULL,
+                    level integer NULL,
+                    sequence integer NOT NULL
+                );
+                CREATE INDEX ix_booked_conferences_area_start ON booked_conferences (area, starts_at);
                 """);
 }

@@ -24,7 +24,8 @@ namespace Mappa.Scheduling.Features.ConferenceSlots;
 /// participant, plus sorting the busy periods: for 20 agencies over 90 days about 60 working days × 29 starts × 21.
 /// </para>
 /// </summary>
-public sealed class SlotFinder(WorkingDayCalendar calendar)
+/// <param name="nationalHolidaysForUnconfiguredAreas">As for the milestone planner: true plans an area with no calendar entry on national holidays only.</param>
+public sealed class SlotFinder(WorkingDayCalendar calendar, bool nationalHolidaysForUnconfiguredAreas = false)
 {
     private const int MaxWindowDays = 366;
 
@@ -72,7 +73,7 @@ public sealed class SlotFinder(WorkingDayCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(request);
         Validate(request);
-        if (!calendar.HasArea(request.Area))
+        if (!calendar.HasArea(request.Area) && !nationalHolidaysForUnconfiguredAreas)
             throw new ValidationFailedException("area", $"Area '{request.Area}' has no working-day calendar configured.");
         return new Search(request, calendar);
     }
@@ -188,7 +189,7 @@ public sealed class SlotFinder(WorkingDayCalendar calendar)
 
             for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
             {
-                if (!_calendar.IsWorkingDay(day, _request.Area))
+                if (!_calendar.IsWorkingDay(day, _calendar.HasArea(_request.Area) ? _request.Area : null))
                     continue;
 
                 var dayStart = LocalInstant(day, hours.Start, hours.TimeZone);

@@ -4,19 +4,42 @@ using Mappa.Events.CaseConference;
 using Mappa.Messaging.Inbox;
 using Mappa.Scheduling.Features.Milestones;
 using Mappa.Scheduling.Persistence;
+using Microsoft.EntityFrameworkCore;
 
 namespace Mappa.Scheduling.Features.Calendar.Consumers;
 
 // The CaseConference service owns MAPPA meetings, their level decisions and plan actions.
 
-/// <summary>A meeting scheduled: remember the subject's area (the level and action events do not carry it).</summary>
+/// <summary>
+/// A meeting scheduled: remember the subject's area (the level and action events do not carry it) and the booking,
+/// which makes the coordinator and the responsible authorities busy for slot search and can be exported as a calendar.
+/// </summary>
 public sealed class ConferenceScheduledConsumer(SchedulingDbContext db, SubjectAreas areas, ILogger<ConferenceScheduledConsumer> logger)
     : IdempotentConsumer<ConferenceScheduled, SchedulingDbContext>(db, logger)
 {
     protected override string ConsumerName => "scheduling.conference-scheduled";
 
-    protected override Task HandleAsync(ConsumeContext<ConferenceScheduled> context) =>
-        areas.RememberAsync(context.Message.Subject.SubjectId, context.Message.Area, context.CancellationToken);
+    protected override async Task HandleAsync(ConsumeContext<ConferenceScheduled> context)
+    {
+        var message = context.Message;
+        await areas.RememberAsync(message.Subject.SubjectId, message.Area, context.CancellationToken);
+        var booked = await Db.BookedConferences.FirstOrDefaultAsync(c => c.ConferenceId == message.ConferenceId, context.CancellationToken);
+        if (booked is null)
+        {
+            Db.BookedConferences.Add(new BookedConferenceRecord
+            {
+                ConferenceId = message.ConferenceId, SubjectId = message.Subject.SubjectId, Area = message.Area,
+                StartsAt = message.ScheduledFor.ToUnixTimeMilliseconds(), Level = (int?)message.Level, Sequence = 0,
+            });
+        }
+        else
+        {
+            booked.Area = message.Area;
+            booked.StartsAt = message.ScheduledFor.ToUnixTimeMilliseconds();
+            booked.Level = (int?)message.Level ?? booked.Level;
+            booked.Sequence++;
+        }
+    }
 }
 
 /// <summary>A meeting held: it is the review the subject's open meeting-review obligation asked for.</summary>
