@@ -16,10 +16,13 @@ public sealed class RiskAssessmentDbContext(DbContextOptions<RiskAssessmentDbCon
 
     public DbSet<ReviewDateRecord> ReviewDates => Set<ReviewDateRecord>();
 
+    public DbSet<AuditEntryRecord> AuditEntries => Set<AuditEntryRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
         SubjectRecord.Configure(modelBuilder);
         AssessmentRecord.Configure(modelBuilder);
+        AuditEntryRecord.Configure(modelBuilder);
     }
 }

@@ -118,5 +118,34 @@ public static class RiskAssessmentSchema
                     set_by text NOT NULL,
                     PRIMARY KEY (assessment_id, sequence)
                 );
+                """)
+        .Add(3, "create_audit_entries",
+            sqlite: """
+                CREATE TABLE audit_entries (
+                    entry_id TEXT NOT NULL PRIMARY KEY,
+                    time INTEGER NOT NULL,
+                    caller TEXT NOT NULL,
+                    agency TEXT NOT NULL,
+                    roles TEXT NOT NULL,
+                    method TEXT NOT NULL,
+                    subject_id TEXT NULL,
+                    outcome INTEGER NOT NULL,
+                    request_id TEXT NOT NULL
+                );
+                CREATE INDEX ix_audit_entries_subject ON audit_entries (subject_id, entry_id);
+                """,
+            postgres: """
+                CREATE TABLE audit_entries (
+                    entry_id text NOT NULL PRIMARY KEY,
+                    time bigint NOT NULL,
+                    caller text NOT NULL,
+                    agency text NOT NULL,
+                    roles text NOT NULL,
+                    method text NOT NULL,
+                    subject_id text NULL,
+                    outcome integer NOT NULL,
+                    request_id text NOT NULL
+                );
+                CREATE INDEX ix_audit_entries_subject ON audit_entries (subject_id, entry_id);
                 """);
 }

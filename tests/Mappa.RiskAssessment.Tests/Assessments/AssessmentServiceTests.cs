@@ -405,4 +405,33 @@ public sealed class AssessmentServiceTests(RunningSuite suite) : IClassFixture<R
         Assert.All(events, e => Assert.DoesNotContain("SECRET", e.Payload, StringComparison.Ordinal));
         Assert.All(events, e => Assert.DoesNotContain("Test Person", e.Payload, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Every_read_and_write_of_a_subjects_assessments_is_audited_in_the_service_database_for_auditors()
+    {
+        var subject = await RegisterSubjectAsync(suite);
+        using var assessor = As(Role.Assessor);
+        var recorded = await assessor.RecordAsync(NewAssessment(subject, Instrument.LsCmi, LsCmi(10)));
+        await assessor.GetAsync(recorded.AssessmentId);
+        using var partner = As(Role.PartnerReader);
+        await partner.SummaryAsync(subject);
+        var listAudit = RunningSuite.Method(Mappa.Contracts.MappaServices.Assessments, "ListAuditEntries");
+
+        using var auditor = As(Role.Auditor);
+        var entries = (await auditor.UnaryAsync<ListAuditEntriesRequest, ListAuditEntriesResponse>(listAudit,
+            new ListAuditEntriesRequest { SubjectId = subject })).Entries;
+        var assessorMayNot = await Assert.ThrowsAsync<RpcException>(() =>
+            assessor.UnaryAsync<ListAuditEntriesRequest, ListAuditEntriesResponse>(listAudit, new ListAuditEntriesRequest { SubjectId = subject }));
+
+        Assert.Equal(
+            [
+                ("/mappa.riskassessment.v1.AssessmentService/GetRiskSummary", "test-partner-reader"),
+                ("/mappa.riskassessment.v1.AssessmentService/GetAssessment", "test-assessor"),
+                ("/mappa.riskassessment.v1.AssessmentService/RecordAssessment", "test-assessor"),
+            ],
+            entries.Select(e => (e.Method, e.Caller)));
+        Assert.All(entries, e => Assert.Equal(subject, e.SubjectId));
+        Assert.All(entries, e => Assert.Equal(0, e.Outcome));
+        Assert.Equal(StatusCode.PermissionDenied, assessorMayNot.StatusCode);
+    }
 }

@@ -32,7 +32,7 @@ public sealed record AssessmentView(AssessmentRecord Record, string? SupersededB
 /// reads over them. Every query is scoped to the caller's areas through the subject; anything outside them is
 /// NOT_FOUND, so a caller cannot probe for people. Data and events are committed together (outbox).
 /// </summary>
-public sealed class AssessmentBook(RiskAssessmentDbContext db, ReviewPolicy policy, TimeProvider clock)
+public sealed class AssessmentBook(RiskAssessmentDbContext db, ReviewPolicy policy, AssessmentAudit audit, TimeProvider clock)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
@@ -207,6 +207,7 @@ public sealed class AssessmentBook(RiskAssessmentDbContext db, ReviewPolicy poli
             NextReviewDate = change.ReviewDate,
             PreviousReviewDate = view.Review?.ReviewDate,
         });
+        audit.AddTo(subject.SubjectId);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -352,6 +353,7 @@ public sealed class AssessmentBook(RiskAssessmentDbContext db, ReviewPolicy poli
                 PreviousReviewDate = previous?.NextReviewDate,
             });
         }
+        audit.AddTo(subject.SubjectId);
         await db.SaveChangesAsync(cancellationToken);
         return new AssessmentView(record, null, review, scored.Result);
     }

@@ -9,7 +9,8 @@ using DomainStatus = Mappa.RiskAssessment.Features.Instruments.Rescoring.Rescori
 namespace Mappa.RiskAssessment.Features.Assessments;
 
 /// <summary>mappa.riskassessment.v1.AssessmentService: translation between the contract and <see cref="AssessmentBook"/>.</summary>
-public sealed class AssessmentServiceHandlers(AssessmentRequests requests, AssessmentBook book, RiskSummaries summaries, AssessmentRescoring rescoring)
+public sealed class AssessmentServiceHandlers(
+    AssessmentRequests requests, AssessmentBook book, RiskSummaries summaries, AssessmentRescoring rescoring, AssessmentAudit audit)
 {
     public static void Bind(GrpcServiceBinder<AssessmentServiceHandlers> service)
     {
@@ -20,27 +21,30 @@ public sealed class AssessmentServiceHandlers(AssessmentRequests requests, Asses
         service.Unary<SetReviewDateRequest, SetReviewDateResponse>("SetReviewDate", (h, request, context) => h.SetReviewDate(request, context));
         service.Unary<GetRiskSummaryRequest, GetRiskSummaryResponse>("GetRiskSummary", (h, request, context) => h.Summary(request, context));
         service.Unary<RescoreAssessmentsRequest, RescoreAssessmentsResponse>("RescoreAssessments", (h, request, context) => h.Rescore(request, context));
+        service.Unary<ListAuditEntriesRequest, ListAuditEntriesResponse>("ListAuditEntries", (h, request, context) => h.ListAuditEntries(request, context));
     }
 
     private async Task<RecordAssessmentResponse> Record(RecordAssessmentRequest request, ServerCallContext context)
     {
-        var caller = context.Caller();
+        var caller = Begin(context);
         var view = await book.RecordAsync(requests.Validate(request), caller, context.CancellationToken);
+        await audit.SaveReadAsync(view.Record.SubjectId, context.CancellationToken);
         return new RecordAssessmentResponse { Assessment = ToContract(view, caller) };
     }
 
     private async Task<GetAssessmentResponse> Get(GetAssessmentRequest request, ServerCallContext context)
     {
-        var caller = context.Caller();
+        var caller = Begin(context);
         var view = await book.GetAsync(request.AssessmentId, caller, context.CancellationToken);
-        context.PendingAudit()?.SetSubject(view.Record.SubjectId);
+        await audit.SaveReadAsync(view.Record.SubjectId, context.CancellationToken);
         return new GetAssessmentResponse { Assessment = ToContract(view, caller) };
     }
 
     private async Task<ListAssessmentsResponse> List(ListAssessmentsRequest request, ServerCallContext context)
     {
-        var caller = context.Caller();
+        var caller = Begin(context);
         var (views, next) = await book.ListAsync(request, caller, context.CancellationToken);
+        await audit.SaveReadAsync(request.SubjectId, context.CancellationToken);
         var response = new ListAssessmentsResponse { NextPageToken = next };
         response.Assessments.AddRange(views.Select(v => ToContract(v, caller)));
         return response;
@@ -48,30 +52,31 @@ public sealed class AssessmentServiceHandlers(AssessmentRequests requests, Asses
 
     private async Task<SupersedeAssessmentResponse> Supersede(SupersedeAssessmentRequest request, ServerCallContext context)
     {
-        var caller = context.Caller();
+        var caller = Begin(context);
         var correction = requests.Validate(request);
         var (created, superseded) = await book.SupersedeAsync(correction, caller, context.CancellationToken);
-        context.PendingAudit()?.SetSubject(created.Record.SubjectId);
+        await audit.SaveReadAsync(created.Record.SubjectId, context.CancellationToken);
         return new SupersedeAssessmentResponse { Assessment = ToContract(created, caller), Superseded = ToContract(superseded, caller) };
     }
 
     private async Task<SetReviewDateResponse> SetReviewDate(SetReviewDateRequest request, ServerCallContext context)
     {
-        var caller = context.Caller();
+        var caller = Begin(context);
         var view = await book.SetReviewDateAsync(requests.Validate(request), caller, context.CancellationToken);
-        context.PendingAudit()?.SetSubject(view.Record.SubjectId);
+        await audit.SaveReadAsync(view.Record.SubjectId, context.CancellationToken);
         return new SetReviewDateResponse { Assessment = ToContract(view, caller) };
     }
 
     private async Task<GetRiskSummaryResponse> Summary(GetRiskSummaryRequest request, ServerCallContext context)
     {
-        var caller = context.Caller();
+        var caller = Begin(context);
         if (string.IsNullOrEmpty(request.SubjectId))
         {
             throw new Core.Errors.ValidationFailedException("subject_id", "Required.");
         }
         var (subject, current) = await book.CurrentAsync(request.SubjectId, caller, context.CancellationToken);
         var summary = summaries.Summarise(subject, current);
+        await audit.SaveReadAsync(subject.SubjectId, context.CancellationToken);
         var response = new GetRiskSummaryResponse
         {
             SubjectId = subject.SubjectId,
@@ -119,6 +124,38 @@ public sealed class AssessmentServiceHandlers(AssessmentRequests requests, Asses
             return finding;
         }));
         return response;
+    }
+
+    private async Task<ListAuditEntriesResponse> ListAuditEntries(ListAuditEntriesRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        if (string.IsNullOrEmpty(request.SubjectId))
+        {
+            throw new Core.Errors.ValidationFailedException("subject_id", "Required.");
+        }
+        // Scoped like every other read: an auditor sees the trail of subjects in its areas only.
+        var subject = await book.SubjectAsync(request.SubjectId, caller, context.CancellationToken);
+        var (entries, next) = await audit.ListAsync(subject.SubjectId, request.PageSize, request.PageToken, context.CancellationToken);
+        var response = new ListAuditEntriesResponse { NextPageToken = next };
+        response.Entries.AddRange(entries.Select(e => new Mappa.Contracts.RiskAssessment.V1.AuditEntry
+        {
+            Time = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(e.Time)),
+            Caller = e.Caller,
+            Agency = e.Agency,
+            Roles = { e.Roles.Split(' ', StringSplitOptions.RemoveEmptyEntries) },
+            Method = e.Method,
+            SubjectId = e.SubjectId ?? "",
+            Outcome = e.Outcome,
+            RequestId = e.RequestId,
+        }));
+        return response;
+    }
+
+    // Every call's audit entry is kept in this service's database (see AssessmentAudit).
+    private CallerIdentity Begin(ServerCallContext context)
+    {
+        audit.Pending = context.PendingAudit();
+        return context.Caller();
     }
 
     /// <summary>The contract view; item scores, full results and reasons only for callers that may see item-level detail.</summary>

@@ -20,6 +20,7 @@ public static class AssessmentsServiceCollectionExtensions
         services.AddSingleton<ReviewPolicy>();
         services.AddSingleton<RiskSummaries>();
         services.AddSingleton<AssessmentRequests>();
+        services.AddScoped<AssessmentAudit>();
         services.AddScoped<AssessmentBook>();
         services.AddScoped<AssessmentRescoring>();
         services.AddScoped<AssessmentServiceHandlers>();
