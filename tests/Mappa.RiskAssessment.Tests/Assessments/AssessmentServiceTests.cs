@@ -16,7 +16,12 @@ using Domain = Mappa.RiskAssessment.Features.Instruments;
 namespace Mappa.RiskAssessment.Tests.Assessments;
 
 /// <summary>The AssessmentService end to end through the suite's gRPC client, on SQLite with the in-process bus.</summary>
-public sealed class AssessmentServiceTests(RunningSuite suite) : IClassFixture<RunningSuite>
+public sealed class AssessmentServiceOnSqliteTests(RunningSuite suite) : AssessmentServiceTests(suite), IClassFixture<RunningSuite>;
+
+/// <summary>The same behaviour on PostgreSQL (dates, keyset paging, unique indexes and the audit table on the real server).</summary>
+public sealed class AssessmentServiceOnPostgresTests(PostgresSuite suite) : AssessmentServiceTests(suite), IClassFixture<PostgresSuite>;
+
+public abstract class AssessmentServiceTests(RunningSuite suite)
 {
     private static BadRequest Violations(RpcException error) =>
         error.Details!.Details.Single(d => d.Is(BadRequest.Descriptor)).Unpack<BadRequest>();
@@ -61,16 +66,11 @@ public sealed class AssessmentServiceTests(RunningSuite suite) : IClassFixture<R
         Assert.Equal(1, await StoredCountAsync(subject));
     }
 
-    public static TheoryData<string, string> InvalidScores() => new()
-    {
-        { "out_of_range", "scores.ls_cmi.items[0].score" },
-        { "missing_item", "scores.ls_cmi.items" },
-        { "wrong_instrument", "scores.rosh" },
-        { "no_scores", "scores" },
-    };
-
     [Theory]
-    [MemberData(nameof(InvalidScores))]
+    [InlineData("out_of_range", "scores.ls_cmi.items[0].score")]
+    [InlineData("missing_item", "scores.ls_cmi.items")]
+    [InlineData("wrong_instrument", "scores.rosh")]
+    [InlineData("no_scores", "scores")]
     public async Task Invalid_scores_are_refused_with_the_field_path_and_nothing_is_stored(string problem, string expectedFieldPrefix)
     {
         var subject = await RegisterSubjectAsync(suite);
