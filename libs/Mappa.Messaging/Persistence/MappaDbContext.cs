@@ -4,6 +4,7 @@ using Mappa.Messaging.Configuration;
 using Mappa.Messaging.Inbox;
 using Mappa.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Mappa.Messaging.Persistence;
@@ -59,25 +60,101 @@ public abstract class MappaDbContext(DbContextOptions options) : DbContext(optio
     {
         if (_recordedEvents.Count == 0) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
 
+        var events = _recordedEvents.ToArray();
+        var isPostgres = Database.IsNpgsql();
+        var write = new OutboxWrite(SqlDialect.For(isPostgres ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite), events, DateTimeOffset.UtcNow);
+        var written = isPostgres && OutboxInterceptor is { } interceptor
+            ? await SaveWithOutboxInDataCommandAsync(write, interceptor, acceptAllChangesOnSuccess, cancellationToken)
+            : await SaveWithOutboxCommandAsync(write, acceptAllChangesOnSuccess, cancellationToken);
+        // Cleared only now: if the save or commit failed, the caller may fix and save again without re-recording.
+        _recordedEvents.Clear();
+        return written + events.Length;
+    }
+
+    /// <summary>The outbox write waiting for the data command of the save in progress (PostgreSQL).</summary>
+    internal OutboxWrite? PendingOutboxWrite { get; private set; }
+
+    // PostgreSQL: the interceptor appends the outbox statements to the first command EF sends, so the save costs the
+    // round trips EF needs anyway. Atomic in every case: EF sends a single command without a transaction only when the
+    // whole save is that command, and PostgreSQL runs a multi-statement command (one Sync) as one implicit
+    // transaction; otherwise the statements join the caller's or EF's own transaction. The counter row locks are
+    // held until that transaction ends, as before.
+    private async Task<int> SaveWithOutboxInDataCommandAsync(OutboxWrite write, IOutboxInterceptor interceptor,
+        bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    {
+        WroteOutboxRows = true;
+        PendingOutboxWrite = write;
+        int written;
+        try
+        {
+            written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (!write.Sent)
+            {
+                // Events without any data change: EF sent nothing, so the outbox statements go on their own.
+                await Database.OpenConnectionAsync(cancellationToken);
+                try
+                {
+                    await write.ExecuteAsync(Database.GetDbConnection(), Database.CurrentTransaction?.GetDbTransaction(), cancellationToken);
+                }
+                finally
+                {
+                    await Database.CloseConnectionAsync();
+                }
+            }
+        }
+        catch
+        {
+            if (Database.CurrentTransaction is null) WroteOutboxRows = false;
+            throw;
+        }
+        finally
+        {
+            PendingOutboxWrite = null;
+        }
+        // With a transaction still open (the caller's), the commit interceptor pulses when it commits.
+        if (Database.CurrentTransaction is null && WroteOutboxRows)
+        {
+            WroteOutboxRows = false;
+            interceptor.Pulse();
+        }
+        return written;
+    }
+
+    // SQLite, or a context built without AddMappaDatabase's interceptor: data, then the outbox command, in one
+    // transaction (SQLite is in-process, so the extra command costs no round trip).
+    private async Task<int> SaveWithOutboxCommandAsync(OutboxWrite write, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    {
         var ownTransaction = Database.CurrentTransaction is null
             ? await Database.BeginTransactionAsync(cancellationToken)
             : null;
         try
         {
             var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            var events = _recordedEvents.ToArray();
-            await OutboxWriter.WriteAsync(Database.GetDbConnection(), Database.CurrentTransaction!.GetDbTransaction(),
-                SqlDialect.For(Database.IsNpgsql() ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite),
-                events, DateTimeOffset.UtcNow, cancellationToken);
+            await write.ExecuteAsync(Database.GetDbConnection(), Database.CurrentTransaction!.GetDbTransaction(), cancellationToken);
             WroteOutboxRows = true;
             if (ownTransaction is not null) await ownTransaction.CommitAsync(cancellationToken);
-            // Cleared only now: if the save or commit failed, the caller may fix and save again without re-recording.
-            _recordedEvents.Clear();
-            return written + events.Length;
+            return written;
         }
         finally
         {
             if (ownTransaction is not null) await ownTransaction.DisposeAsync();
+        }
+    }
+
+    private IOutboxInterceptor? _outboxInterceptor;
+    private bool _outboxInterceptorLookedUp;
+
+    private IOutboxInterceptor? OutboxInterceptor
+    {
+        get
+        {
+            if (!_outboxInterceptorLookedUp)
+            {
+                _outboxInterceptor = this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?
+                    .OfType<IOutboxInterceptor>().FirstOrDefault();
+                _outboxInterceptorLookedUp = true;
+            }
+            return _outboxInterceptor;
         }
     }
 
