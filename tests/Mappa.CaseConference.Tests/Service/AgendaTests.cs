@@ -24,6 +24,10 @@ public sealed class AgendaWithRiskAssessmentTests(ConferenceSuite suite) : IClas
         Assert.Equal(MappaCategory._2, known.Category);
         Assert.Equal(MappaLevel._1, known.Level);
         Assert.Equal(AgencyKind.Police, known.LeadAgency);
+        // No assessment recorded yet: no RoSH, no review date, and nothing RiskAssessment flags.
+        Assert.Equal(Mappa.Contracts.RiskAssessment.V1.RoshLevel.Unspecified, known.OverallRoshLevel);
+        Assert.Null(known.NextReviewDate);
+        Assert.Empty(known.Flags);
         Assert.Equal(RiskSummaryAvailability.NotFound, agenda.RiskSummaries[1].Availability);
     }
 }

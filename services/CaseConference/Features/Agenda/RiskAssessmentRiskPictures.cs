@@ -13,16 +13,18 @@ namespace Mappa.CaseConference.Features.Agenda;
 /// <summary>
 /// Fetches risk pictures from RiskAssessment with our gRPC client, on the service's own credentials (a system token;
 /// the caller's token is never forwarded), within the caller's deadline capped by <see cref="RiskAssessmentClientOptions.Timeout"/>.
-/// Until RiskAssessment offers a dedicated risk-summary RPC this reads SubjectService/GetSubject (level, category, lead
-/// agency). Any failure other than NOT_FOUND — down, slow, UNIMPLEMENTED, refused — makes the picture unavailable.
+/// Reads AssessmentService/GetRiskSummary (level, category, overall RoSH, next review, flags) and, alongside it,
+/// SubjectService/GetSubject for the lead agency. Any failure of the summary other than NOT_FOUND — down, slow,
+/// UNIMPLEMENTED (an older RiskAssessment), refused — makes the picture unavailable; the agenda answers regardless.
 /// </summary>
 public sealed partial class RiskAssessmentRiskPictures(
     IOptions<RiskAssessmentClientOptions> options,
     IOptions<MappaAuthOptions> authOptions,
-    IServer server,
     TimeProvider time,
-    ILogger<RiskAssessmentRiskPictures> logger) : IRiskPictureSource, IDisposable
+    ILogger<RiskAssessmentRiskPictures> logger,
+    IServer? server = null) : IRiskPictureSource, IDisposable
 {
+    private static readonly Google.Protobuf.Reflection.MethodDescriptor GetRiskSummary = MappaServices.Assessments.FindMethodByName("GetRiskSummary");
     private static readonly Google.Protobuf.Reflection.MethodDescriptor GetSubject = MappaServices.Subjects.FindMethodByName("GetSubject");
     private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
 
@@ -41,25 +43,44 @@ public sealed partial class RiskAssessmentRiskPictures(
             DeadlineUtc = callerOptions.DeadlineUtc is { } deadline && deadline < limit ? deadline : limit,
             CancellationToken = callerOptions.CancellationToken,
         };
+        var channel = Channel();
+        var summaryCall = Attempt(() => channel.UnaryAsync<GetRiskSummaryRequest, GetRiskSummaryResponse>(
+            GetRiskSummary, new GetRiskSummaryRequest { SubjectId = subjectId }, call), callerOptions.CancellationToken);
+        var subjectCall = Attempt(() => channel.UnaryAsync<GetSubjectRequest, GetSubjectResponse>(
+            GetSubject, new GetSubjectRequest { SubjectId = subjectId }, call), callerOptions.CancellationToken);
+        var (summary, summaryFailure) = await summaryCall;
+        var (subject, _) = await subjectCall;
+
+        if (summaryFailure == StatusCode.NotFound)
+            return new SubjectRiskPicture(subjectId, RiskSummaryAvailability.NotFound);
+        if (summary is null)
+        {
+            LogUnavailable(logger, summaryFailure!.Value);
+            return SubjectRiskPicture.Unavailable(subjectId, StatusName(summaryFailure.Value));
+        }
+        // The lead agency is a nicety from the subject record; the summary stands without it.
+        return new SubjectRiskPicture(subjectId, RiskSummaryAvailability.Available, summary.Category, summary.Level,
+            subject?.Subject?.LeadAgency ?? Mappa.Contracts.Common.V1.AgencyKind.Unspecified,
+            OverallRoshLevel: summary.OverallRoshLevel,
+            NextReviewDate: summary.NextReviewDate,
+            Flags: summary.Flags.Select(flag => flag.Kind).Distinct().ToArray());
+    }
+
+    // The outcome of one call: the response, or the status it failed with (transport failures count as UNAVAILABLE).
+    // Only the caller going away is let through as an exception.
+    private static async Task<(T? Response, StatusCode? Failure)> Attempt<T>(Func<Task<T>> call, CancellationToken callerCancelled) where T : class
+    {
         try
         {
-            var response = await Channel().UnaryAsync<GetSubjectRequest, GetSubjectResponse>(GetSubject, new GetSubjectRequest { SubjectId = subjectId }, call);
-            var subject = response.Subject ?? new Subject();
-            return new SubjectRiskPicture(subjectId, RiskSummaryAvailability.Available, subject.Category, subject.Level, subject.LeadAgency);
+            return (await call(), null);
         }
-        catch (RpcException failure) when (failure.StatusCode == StatusCode.NotFound)
+        catch (RpcException failure) when (!callerCancelled.IsCancellationRequested)
         {
-            return new SubjectRiskPicture(subjectId, RiskSummaryAvailability.NotFound);
+            return (null, failure.StatusCode);
         }
-        catch (RpcException failure) when (!callerOptions.CancellationToken.IsCancellationRequested)
+        catch (HttpRequestException) when (!callerCancelled.IsCancellationRequested)
         {
-            LogUnavailable(logger, failure.StatusCode);
-            return SubjectRiskPicture.Unavailable(subjectId, StatusName(failure.StatusCode));
-        }
-        catch (HttpRequestException failure) when (!callerOptions.CancellationToken.IsCancellationRequested)
-        {
-            LogUnreachable(logger, failure.GetType().Name);
-            return SubjectRiskPicture.Unavailable(subjectId, StatusName(StatusCode.Unavailable));
+            return (null, StatusCode.Unavailable);
         }
     }
 
@@ -81,7 +102,7 @@ public sealed partial class RiskAssessmentRiskPictures(
     {
         if (!string.IsNullOrWhiteSpace(options.Value.Address))
             return new Uri(options.Value.Address);
-        var own = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+        var own = server?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException($"Set {RiskAssessmentClientOptions.SectionName}:Address: this process has no gRPC address to call.");
         var address = new UriBuilder(own.Replace("://[::]", "://localhost").Replace("://0.0.0.0", "://localhost").Replace("://+", "://localhost"));
         return address.Uri;
@@ -120,6 +141,4 @@ public sealed partial class RiskAssessmentRiskPictures(
     [LoggerMessage(Level = LogLevel.Warning, Message = "RiskAssessment answered {Status}: the agenda marks the risk summary unavailable")]
     private static partial void LogUnavailable(ILogger logger, StatusCode status);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "RiskAssessment could not be reached ({Failure}): the agenda marks the risk summary unavailable")]
-    private static partial void LogUnreachable(ILogger logger, string failure);
 }

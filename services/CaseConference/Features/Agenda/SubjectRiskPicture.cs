@@ -1,4 +1,5 @@
 using Mappa.Contracts.Common.V1;
+using Mappa.Contracts.RiskAssessment.V1;
 
 namespace Mappa.CaseConference.Features.Agenda;
 
@@ -17,7 +18,10 @@ public sealed record SubjectRiskPicture(
     MappaCategory Category = MappaCategory.Unspecified,
     MappaLevel Level = MappaLevel.Unspecified,
     AgencyKind LeadAgency = AgencyKind.Unspecified,
-    string? UnavailableStatus = null)
+    string? UnavailableStatus = null,
+    RoshLevel OverallRoshLevel = RoshLevel.Unspecified,
+    Google.Type.Date? NextReviewDate = null,
+    IReadOnlyList<RiskFlagKind>? Flags = null)
 {
     public static SubjectRiskPicture Unavailable(string subjectId, string status) =>
         new(subjectId, RiskSummaryAvailability.Unavailable, UnavailableStatus: status);

@@ -257,6 +257,9 @@ public sealed class ConferenceServiceHandlers(ConferenceStore store, ConferenceR
             Level = picture.Level,
             LeadAgency = picture.LeadAgency,
             UnavailableStatus = picture.UnavailableStatus ?? "",
+            OverallRoshLevel = picture.OverallRoshLevel,
+            NextReviewDate = picture.NextReviewDate,
+            Flags = { picture.Flags ?? [] },
         }));
         return response;
     }
