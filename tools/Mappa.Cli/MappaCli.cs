@@ -11,8 +11,8 @@ namespace Mappa.Cli;
 public static class MappaCli
 {
     /// <summary>
-    /// Runs <paramref name="args"/> and returns the exit code. <paramref name="cancellationToken"/> stands in for
-    /// Ctrl-C when called in-process; the real process also gets Ctrl-C/SIGTERM handling from System.CommandLine.
+    /// Runs <paramref name="args"/> and returns the exit code. <paramref name="cancellationToken"/> is Ctrl-C: the process
+    /// wires its signals to it (Program.cs), tests cancel it themselves.
     /// </summary>
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
     {
@@ -32,6 +32,8 @@ public static class MappaCli
             Output = environment.Out,
             Error = environment.Error,
             EnableDefaultExceptionHandler = false,
+            // Program.cs owns Ctrl-C/SIGTERM and passes them in as cancellationToken, so in-process callers get the same behaviour.
+            ProcessTerminationTimeout = null,
         };
         return await parseResult.InvokeAsync(configuration, cancellationToken);
     }
