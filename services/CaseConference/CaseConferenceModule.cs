@@ -36,7 +36,13 @@ public sealed class CaseConferenceModule : IMappaServiceModule
             ? provider.GetRequiredService<TimeProvider>()
             : SimulatedClock(simulatedStart, provider.GetRequiredService<IOptions<MappaAuthOptions>>().Value)));
 
-        services.AddOptions<RiskAssessmentClientOptions>().Bind(context.Configuration.GetSection(RiskAssessmentClientOptions.SectionName));
+        var riskAssessment = context.Configuration.GetSection(RiskAssessmentClientOptions.SectionName);
+        services.AddOptions<RiskAssessmentClientOptions>().Bind(riskAssessment).PostConfigure(options =>
+        {
+            // docker-compose names each service's address as the section's own value (Mappa__Services__RiskAssessment).
+            if (string.IsNullOrWhiteSpace(options.Address) && !string.IsNullOrWhiteSpace(riskAssessment.Value))
+                options.Address = riskAssessment.Value;
+        });
         services.AddSingleton<IRiskPictureSource, RiskAssessmentRiskPictures>();
 
         services.AddScoped<ConferenceStore>();

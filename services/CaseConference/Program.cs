@@ -8,6 +8,8 @@ var app = MappaHost.Build(
     {
         ["Mappa:Grpc:Port"] = CaseConferenceModule.DefaultGrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Mappa:Http:Port"] = CaseConferenceModule.DefaultHttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // Run alone, RiskAssessment is another process: its default port on this machine unless configured.
+        ["Mappa:Services:RiskAssessment"] = "http://localhost:5101",
     },
     embedded: false);
 await app.RunAsync();

@@ -6,7 +6,8 @@ public sealed class RiskAssessmentClientOptions
     public const string SectionName = "Mappa:Services:RiskAssessment";
 
     /// <summary>
-    /// Base address of RiskAssessment's gRPC endpoint, e.g. http://riskassessment:5101. Unset in the embedded suite:
+    /// Base address of RiskAssessment's gRPC endpoint, e.g. http://riskassessment:5101 (the section's own value,
+    /// <c>Mappa:Services:RiskAssessment</c>, is accepted too, as docker-compose sets it). Unset in the embedded suite:
     /// RiskAssessment is then this process, and the service calls its own gRPC endpoint.
     /// </summary>
     public string? Address { get; set; }
@@ -15,8 +16,10 @@ public sealed class RiskAssessmentClientOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// The service's own bearer token (role "system") for RiskAssessment. Unset with development keys allowed: a
-    /// development token is issued from the local key, as in the embedded suite.
+    /// The service's own bearer token (role "system") for RiskAssessment, issued by the deployment's identity provider.
+    /// Unset with development keys allowed: a development token is issued from the local key, as in the embedded
+    /// suite. Unset otherwise: calls go without a token, RiskAssessment refuses them, and agendas mark every risk
+    /// summary unavailable.
     /// </summary>
     public string? BearerToken { get; set; }
 }
