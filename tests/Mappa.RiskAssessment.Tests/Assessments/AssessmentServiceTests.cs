@@ -355,6 +355,26 @@ public abstract class AssessmentServiceTests(RunningSuite suite)
             assessorCannot.UnaryAsync<RescoreAssessmentsRequest, RescoreAssessmentsResponse>(Rescore, new RescoreAssessmentsRequest()))).StatusCode);
     }
 
+    [Fact]
+    public async Task The_rescore_command_lists_the_planted_mismatch_and_exits_with_failure()
+    {
+        // Another area, so the area-scoped rescoring test of this class never sees this planted row.
+        var subject = await RegisterSubjectAsync(suite, area: "dundee");
+        using var assessor = As(Role.Assessor, area: "dundee");
+        var honest = await assessor.RecordAsync(NewAssessment(subject, Instrument.LsCmi, LsCmi(LsCmiTotalFor(Domain.LsCmiLevel.Medium))));
+        var planted = await PlantWrongLevelAsync(honest);
+        var output = new StringWriter();
+
+        var exitCode = await RescoreCommand.RunAsync(suite.Services, output, includeConsistent: true);
+
+        Assert.Equal(1, exitCode);
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith(planted, StringComparison.Ordinal) && l.Contains("Mismatched", StringComparison.Ordinal)
+            && l.Contains("ls_cmi.final_level: stored VERY_HIGH, recomputed MEDIUM", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith(honest.AssessmentId, StringComparison.Ordinal) && l.Contains("Consistent", StringComparison.Ordinal));
+        Assert.DoesNotContain("SECRET", output.ToString(), StringComparison.Ordinal);
+    }
+
     // A row written past the service, as the 2022 incident's faulty system did: right item scores, wrong stored level.
     private async Task<string> PlantWrongLevelAsync(Assessment template)
     {
