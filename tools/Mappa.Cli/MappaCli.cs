@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Mappa.Cli.Assessments;
+using Mappa.Cli.Conferences;
 using Mappa.Cli.Infrastructure;
 using Mappa.Cli.Login;
 using Mappa.Cli.Reviews;
@@ -49,6 +50,7 @@ public static class MappaCli
         root.Subcommands.Add(SubjectsCommand.Create(run));
         root.Subcommands.Add(AssessmentsCommand.Create(run));
         root.Subcommands.Add(ReviewsCommand.Create(run));
+        root.Subcommands.Add(ConferencesCommand.Create(run));
         return root;
     }
 }

@@ -56,7 +56,8 @@ public static class ErrorReport
             }
             else if (any.TryUnpack<PreconditionFailure>(out var precondition))
             {
-                foreach (var violation in precondition.Violations)
+                // The status message usually says the same in full; repeat a violation only when it adds something.
+                foreach (var violation in precondition.Violations.Where(v => v.Description != status.Message))
                 {
                     yield return $"{violation.Type}: {violation.Description}";
                 }

@@ -1,0 +1,152 @@
+using Google.Protobuf;
+using Mappa.Contracts.CaseConference.V1;
+using Mappa.Contracts.Common.V1;
+using Mappa.Contracts.RiskAssessment.V1;
+using Mappa.Security;
+using Mappa.Testing;
+
+namespace Mappa.Cli.Tests.Conferences;
+
+public sealed class ConferenceCommandsTests(RunningSuite suite) : IClassFixture<RunningSuite>
+{
+    private static readonly string NextWeek = DateTime.UtcNow.AddDays(7).ToString("yyyy-MM-ddT10:00Z");
+
+    private static async Task<string> RegisterAsync(CliRunner cli)
+    {
+        var result = await cli.RunAsync("subjects", "register", "--pnc", "CNF/" + Guid.NewGuid().ToString("N")[..10], "--category", "2",
+            "--lead-agency", "POLICE", "--area", "glasgow", "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return JsonParser.Default.Parse<CreateSubjectResponse>(result.Out).Subject.SubjectId;
+    }
+
+    private static async Task<Conference> ProposeAsync(CliRunner cli, string subject)
+    {
+        var result = await cli.RunAsync("conferences", "create", "--kind", "initial-level-2", "--subject", subject, "--area", "glasgow",
+            "--target-date", DateTime.UtcNow.AddDays(20).ToString("yyyy-MM-dd"), "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return JsonParser.Default.Parse<CreateConferenceResponse>(result.Out).Conference;
+    }
+
+    [Fact]
+    public async Task A_proposed_conference_is_scheduled_and_an_extra_agency_invited()
+    {
+        using var cli = new CliRunner(suite);
+        await cli.LoginAsync(Role.MappaCoordinator);
+        var subject = await RegisterAsync(cli);
+        var proposed = await ProposeAsync(cli, subject);
+
+        var scheduled = await cli.RunAsync("conferences", "schedule", proposed.ConferenceId, "--start", NextWeek, "--duration-minutes", "90",
+            "--place", "Room 2", "--chair", "chair-1");
+        var invited = await cli.RunAsync("conferences", "invite", proposed.ConferenceId, "--agency-kind", "housing", "--organisation", "Glasgow Housing", "--json");
+
+        Assert.Equal(ConferenceStatus.Proposed, proposed.Status);
+        Assert.True(scheduled.ExitCode == 0, scheduled.ToString());
+        Assert.Contains("SCHEDULED", scheduled.Out);
+        Assert.Contains("90 min", scheduled.Out);
+        Assert.Contains("Room 2", scheduled.Out);
+        Assert.True(invited.ExitCode == 0, invited.ToString());
+        var conference = JsonParser.Default.Parse<InviteAgencyResponse>(invited.Out).Conference;
+        Assert.Contains(conference.Invitations, i => i.Agency.Kind == AgencyKind.Housing && i.Agency.Organisation == "Glasgow Housing");
+        var listed = await cli.RunAsync("conferences", "list", "--subject", subject);
+        Assert.Contains(proposed.ConferenceId, listed.Out);
+        Assert.Contains("1 conference(s).", listed.Out);
+    }
+
+    [Fact]
+    public async Task An_invitation_response_is_recorded_against_its_invitation()
+    {
+        using var cli = new CliRunner(suite);
+        await cli.LoginAsync(Role.MappaCoordinator);
+        var proposed = await ProposeAsync(cli, await RegisterAsync(cli));
+        var invitation = proposed.Invitations.First(i => i.Agency.Kind == AgencyKind.Health);
+
+        var result = await cli.RunAsync("conferences", "respond", proposed.ConferenceId, "--invitation", invitation.InvitationId,
+            "--response", "DECLINED_WITH_APOLOGIES", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var updated = JsonParser.Default.Parse<RecordInvitationResponseResponse>(result.Out).Conference;
+        Assert.Equal(InvitationResponseKind.DeclinedWithApologies, updated.Invitations.Single(i => i.InvitationId == invitation.InvitationId).Response);
+    }
+
+    [Fact]
+    public async Task Recording_a_conference_held_before_it_starts_is_a_conflict_with_its_reason_and_exit_7()
+    {
+        using var cli = new CliRunner(suite);
+        await cli.LoginAsync(Role.MappaCoordinator);
+        var proposed = await ProposeAsync(cli, await RegisterAsync(cli));
+        var scheduled = await cli.RunAsync("conferences", "schedule", proposed.ConferenceId, "--start", NextWeek,
+            "--duration-minutes", "60", "--link", "https://meet.example/abc", "--chair", "chair-1");
+        Assert.True(scheduled.ExitCode == 0, scheduled.ToString());
+
+        var result = await cli.RunAsync("conferences", "held", proposed.ConferenceId);
+
+        Assert.Equal(7, result.ExitCode);
+        Assert.Contains("FAILED_PRECONDITION", result.Error);
+        Assert.Contains("reason: CONFERENCE_NOT_STARTED", result.Error);
+    }
+
+    [Fact]
+    public async Task A_start_in_the_past_is_refused_naming_the_field_with_exit_3()
+    {
+        using var cli = new CliRunner(suite);
+        await cli.LoginAsync(Role.MappaCoordinator);
+        var proposed = await ProposeAsync(cli, await RegisterAsync(cli));
+
+        var result = await cli.RunAsync("conferences", "schedule", proposed.ConferenceId, "--start", "2020-01-01T10:00Z",
+            "--duration-minutes", "60", "--place", "Room 1", "--chair", "chair-1");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("  start_time: ", result.Error);
+    }
+
+    [Fact]
+    public async Task A_start_that_is_not_a_time_is_refused_before_calling()
+    {
+        using var cli = new CliRunner(suite);
+        await cli.LoginAsync(Role.MappaCoordinator);
+
+        var result = await cli.RunAsync("conferences", "schedule", Guid.NewGuid().ToString(), "--start", "next tuesday");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("--start: 'next tuesday' is not an ISO 8601 time", result.Error);
+    }
+
+    [Fact]
+    public async Task An_unknown_conference_is_not_found_with_exit_4()
+    {
+        using var cli = new CliRunner(suite);
+        await cli.LoginAsync(Role.MappaCoordinator);
+
+        var result = await cli.RunAsync("conferences", "get", Guid.NewGuid().ToString());
+
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains("NOT_FOUND", result.Error);
+    }
+
+    [Fact]
+    public async Task An_assessor_may_read_but_not_create_conferences()
+    {
+        using var cli = new CliRunner(suite);
+        await cli.LoginAsync(Role.Assessor);
+        var subject = await RegisterAsync(cli);
+
+        var create = await cli.RunAsync("conferences", "create", "--kind", "REVIEW", "--subject", subject, "--area", "glasgow");
+        var list = await cli.RunAsync("conferences", "list", "--area", "glasgow");
+
+        Assert.Equal(5, create.ExitCode);
+        Assert.Contains("PERMISSION_DENIED", create.Error);
+        Assert.Equal(0, list.ExitCode);
+    }
+
+    [Fact]
+    public async Task Statistics_over_an_area_without_held_conferences_report_none_held()
+    {
+        using var cli = new CliRunner(suite);
+        await cli.LoginAsync(Role.MappaCoordinator, area: "orkney");
+
+        var result = await cli.RunAsync("conferences", "stats", "--area", "orkney");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("0 conference(s) held", result.Out);
+    }
+}
