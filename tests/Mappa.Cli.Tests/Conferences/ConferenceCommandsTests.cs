@@ -86,6 +86,47 @@ public sealed class ConferenceCommandsTests(RunningSuite suite) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_conference_that_has_started_is_held_attended_decided_and_minuted_and_counted_in_statistics()
+    {
+        using var cli = new CliRunner(suite);
+        await cli.LoginAsync(Role.MappaCoordinator, area: "dundee");
+        var registered = await cli.RunAsync("subjects", "register", "--pnc", "HLD/" + Guid.NewGuid().ToString("N")[..10], "--category", "2",
+            "--lead-agency", "POLICE", "--area", "dundee", "--json");
+        var subject = JsonParser.Default.Parse<CreateSubjectResponse>(registered.Out).Subject.SubjectId;
+        var created = await cli.RunAsync("conferences", "create", "--kind", "review", "--subject", subject, "--area", "dundee", "--json");
+        var id = JsonParser.Default.Parse<CreateConferenceResponse>(created.Out).Conference.ConferenceId;
+        // The service accepts only a future start and records "held" only after it: start a moment from now.
+        var scheduled = await cli.RunAsync("conferences", "schedule", id, "--start", DateTime.UtcNow.AddSeconds(2).ToString("yyyy-MM-ddTHH:mm:ssZ"),
+            "--duration-minutes", "30", "--place", "Room 1", "--chair", "chair-1");
+        Assert.True(scheduled.ExitCode == 0, scheduled.ToString());
+        var held = await cli.RunAsync("conferences", "held", id);
+        for (var attempt = 0; attempt < 100 && held.Error.Contains("CONFERENCE_NOT_STARTED"); attempt++)
+        {
+            await Task.Delay(100);
+            held = await cli.RunAsync("conferences", "held", id);
+        }
+        Assert.True(held.ExitCode == 0, held.ToString());
+
+        foreach (var agency in new[] { "POLICE", "SOCIAL_WORK", "HEALTH" })
+        {
+            var attended = await cli.RunAsync("conferences", "attendance", id, "--agency-kind", agency, "--status", "attended", "--written-report");
+            Assert.True(attended.ExitCode == 0, attended.ToString());
+        }
+        var apologies = await cli.RunAsync("conferences", "attendance", id, "--agency-kind", "PRISON_SERVICE", "--status", "apologies");
+        var decided = await cli.RunAsync("conferences", "decide", id, "--subject", subject, "--level", "2", "--category", "2", "--json");
+        var minuted = await cli.RunAsync("conferences", "minute", id, "--summary", "Level 2 agreed.");
+        var statistics = await cli.RunAsync("conferences", "stats", "--area", "dundee");
+
+        Assert.Contains("Quorate", apologies.Out);
+        Assert.Contains("PRISON_SERVICE APOLOGIES", apologies.Out);
+        Assert.True(decided.ExitCode == 0, decided.ToString());
+        Assert.Equal(MappaLevel._2, JsonParser.Default.Parse<RecordDecisionResponse>(decided.Out).Conference.Decisions.Single().Level);
+        Assert.True(minuted.ExitCode == 0, minuted.ToString());
+        Assert.Contains("MINUTED", minuted.Out);
+        Assert.Contains("1 conference(s) held", statistics.Out);
+    }
+
+    [Fact]
     public async Task A_start_in_the_past_is_refused_naming_the_field_with_exit_3()
     {
         using var cli = new CliRunner(suite);

@@ -42,13 +42,13 @@ public static class ConferencesCommand
         var subjects = new Option<string[]>("--subject") { Description = "A subject to discuss (repeatable).", Required = true };
         var area = new Option<string>("--area") { Description = "The area holding the conference.", Required = true };
         var targetDate = new Option<string?>("--target-date") { Description = "The day it should be held by (yyyy-MM-dd)." };
-        var start = new Option<string?>("--start") { Description = "Start time, ISO 8601 (UTC unless an offset is given); schedules it at once." };
+        var start = new Option<string?>("--start") { Description = "Proposed start time, ISO 8601 (UTC unless an offset is given); `schedule` fixes it." };
         var minutes = new Option<int?>("--duration-minutes") { Description = "Length in minutes." };
         var place = new Option<string?>("--place") { Description = "Venue." };
         var link = new Option<string?>("--link") { Description = "Virtual meeting link." };
         var chair = new Option<string?>("--chair") { Description = "The chair's user id." };
         var children = new Option<bool>("--involves-children") { Description = "Children are involved (child protection is invited by default)." };
-        var command = new Command("create", "Propose a conference (or create it scheduled, with --start).")
+        var command = new Command("create", "Propose a conference (optionally with a proposed time, place and chair).")
         {
             kind, subjects, area, targetDate, start, minutes, place, link, chair, children,
         };
