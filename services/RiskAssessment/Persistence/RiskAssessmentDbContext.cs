@@ -18,11 +18,14 @@ public sealed class RiskAssessmentDbContext(DbContextOptions<RiskAssessmentDbCon
 
     public DbSet<AuditEntryRecord> AuditEntries => Set<AuditEntryRecord>();
 
+    public DbSet<DraftRecord> Drafts => Set<DraftRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
         SubjectRecord.Configure(modelBuilder);
         AssessmentRecord.Configure(modelBuilder);
         AuditEntryRecord.Configure(modelBuilder);
+        DraftRecord.Configure(modelBuilder);
     }
 }

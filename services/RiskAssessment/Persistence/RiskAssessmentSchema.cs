@@ -147,5 +147,30 @@ public static class RiskAssessmentSchema
                     request_id text NOT NULL
                 );
                 CREATE INDEX ix_audit_entries_subject ON audit_entries (subject_id, entry_id);
+                """)
+        .Add(4, "create_assessment_drafts",
+            sqlite: """
+                CREATE TABLE assessment_drafts (
+                    draft_id TEXT NOT NULL PRIMARY KEY,
+                    subject_id TEXT NOT NULL REFERENCES subjects (subject_id),
+                    instrument INTEGER NOT NULL,
+                    scores BLOB NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    saved_by TEXT NOT NULL,
+                    completed_assessment_id TEXT NULL REFERENCES assessments (assessment_id)
+                );
+                CREATE INDEX ix_assessment_drafts_subject ON assessment_drafts (subject_id);
+                """,
+            postgres: """
+                CREATE TABLE assessment_drafts (
+                    draft_id text NOT NULL PRIMARY KEY,
+                    subject_id text NOT NULL REFERENCES subjects (subject_id),
+                    instrument integer NOT NULL,
+                    scores bytea NOT NULL,
+                    updated_at bigint NOT NULL,
+                    saved_by text NOT NULL,
+                    completed_assessment_id text NULL REFERENCES assessments (assessment_id)
+                );
+                CREATE INDEX ix_assessment_drafts_subject ON assessment_drafts (subject_id);
                 """);
 }

@@ -454,4 +454,63 @@ public abstract class AssessmentServiceTests(RunningSuite suite)
         Assert.All(entries, e => Assert.Equal(0, e.Outcome));
         Assert.Equal(StatusCode.PermissionDenied, assessorMayNot.StatusCode);
     }
+
+    [Fact]
+    public async Task A_draft_is_saved_incomplete_then_completed_into_an_assessment_once()
+    {
+        var subject = await RegisterSubjectAsync(suite);
+        using var assessor = As(Role.Assessor);
+        var saveDraft = RunningSuite.Method(Mappa.Contracts.MappaServices.Assessments, "SaveDraft");
+        var completeDraft = RunningSuite.Method(Mappa.Contracts.MappaServices.Assessments, "CompleteDraft");
+        var partial = LsCmi(LsCmiTotalFor(Domain.LsCmiLevel.High));
+        partial.LsCmi.Items.RemoveAt(partial.LsCmi.Items.Count - 1);
+
+        var started = (await assessor.UnaryAsync<SaveDraftRequest, SaveDraftResponse>(saveDraft,
+            new SaveDraftRequest { SubjectId = subject, Instrument = Instrument.LsCmi, Scores = partial })).Draft;
+        var completeRequest = new CompleteDraftRequest
+        {
+            RequestId = Guid.NewGuid().ToString(), DraftId = started.DraftId, AssessedDate = Date(Today), AssessorId = "assessor-17", Agency = AgencyKind.SocialWork,
+        };
+        var tooEarly = await Assert.ThrowsAsync<RpcException>(() =>
+            assessor.UnaryAsync<CompleteDraftRequest, CompleteDraftResponse>(completeDraft, completeRequest));
+        var finished = (await assessor.UnaryAsync<SaveDraftRequest, SaveDraftResponse>(saveDraft,
+            new SaveDraftRequest { DraftId = started.DraftId, SubjectId = subject, Instrument = Instrument.LsCmi, Scores = LsCmi(LsCmiTotalFor(Domain.LsCmiLevel.High)) })).Draft;
+        var before = await StoredCountAsync(subject);
+        var completed = (await assessor.UnaryAsync<CompleteDraftRequest, CompleteDraftResponse>(completeDraft, completeRequest)).Assessment;
+        var again = (await assessor.UnaryAsync<CompleteDraftRequest, CompleteDraftResponse>(completeDraft,
+            new CompleteDraftRequest { DraftId = started.DraftId, AssessedDate = Date(Today), AssessorId = "assessor-17", Agency = AgencyKind.SocialWork })).Assessment;
+        var editAfter = await Assert.ThrowsAsync<RpcException>(() => assessor.UnaryAsync<SaveDraftRequest, SaveDraftResponse>(saveDraft,
+            new SaveDraftRequest { DraftId = started.DraftId, SubjectId = subject, Instrument = Instrument.LsCmi, Scores = LsCmi(3) }));
+
+        Assert.Null(started.Result);
+        Assert.Contains(started.IncompleteFields, f => f.StartsWith("scores.ls_cmi.items", StringComparison.Ordinal));
+        Assert.Equal(StatusCode.InvalidArgument, tooEarly.StatusCode);
+        Assert.Equal(started.DraftId, finished.DraftId);
+        Assert.Empty(finished.IncompleteFields);
+        Assert.Equal(LsCmiLevel.High, finished.Result.LsCmi.FinalLevel);
+        Assert.Equal(0, before);
+        Assert.Equal(LsCmiLevel.High, completed.Levels.LsCmiLevel);
+        Assert.NotNull(completed.NextReviewDate);
+        Assert.Equal(completed.AssessmentId, again.AssessmentId);
+        Assert.Equal(1, await StoredCountAsync(subject));
+        Assert.Equal(StatusCode.FailedPrecondition, editAfter.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_draft_is_invisible_outside_the_subjects_area()
+    {
+        var subject = await RegisterSubjectAsync(suite);
+        using var assessor = As(Role.Assessor);
+        var saveDraft = RunningSuite.Method(Mappa.Contracts.MappaServices.Assessments, "SaveDraft");
+        var draft = (await assessor.UnaryAsync<SaveDraftRequest, SaveDraftResponse>(saveDraft,
+            new SaveDraftRequest { SubjectId = subject, Instrument = Instrument.Rosh, Scores = Rosh(Domain.RoshLevel.Low) })).Draft;
+        using var elsewhere = As(Role.Assessor, area: "edinburgh");
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => elsewhere.UnaryAsync<CompleteDraftRequest, CompleteDraftResponse>(
+            RunningSuite.Method(Mappa.Contracts.MappaServices.Assessments, "CompleteDraft"),
+            new CompleteDraftRequest { DraftId = draft.DraftId, AssessedDate = Date(Today), AssessorId = "a", Agency = AgencyKind.SocialWork }));
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+        Assert.Equal(0, await StoredCountAsync(subject));
+    }
 }

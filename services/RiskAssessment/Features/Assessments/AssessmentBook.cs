@@ -38,7 +38,9 @@ public sealed class AssessmentBook(RiskAssessmentDbContext db, ReviewPolicy poli
     public const int MaxPageSize = 500;
     public const string GetAssessmentMethod = "/mappa.riskassessment.v1.AssessmentService/GetAssessment";
 
-    public async Task<AssessmentView> RecordAsync(NewAssessment request, CallerIdentity caller, CancellationToken cancellationToken)
+    /// <param name="beforeCommit">Called with the new assessment's id just before the one commit, to add related changes to it.</param>
+    public async Task<AssessmentView> RecordAsync(
+        NewAssessment request, CallerIdentity caller, CancellationToken cancellationToken, Action<string>? beforeCommit = null)
     {
         if (await EarlierAsync(request.RequestId, caller, cancellationToken) is { } earlier)
         {
@@ -48,7 +50,7 @@ public sealed class AssessmentBook(RiskAssessmentDbContext db, ReviewPolicy poli
         var previous = await LatestCurrentAsync(subject.SubjectId, request.Scored.Input.Instrument, cancellationToken);
         try
         {
-            return await InsertAsync(subject, request.RequestId, request.Scored, request.Circumstances, previous, supersession: null, caller, cancellationToken);
+            return await InsertAsync(subject, request.RequestId, request.Scored, request.Circumstances, previous, supersession: null, caller, cancellationToken, beforeCommit);
         }
         catch (DbUpdateException) when (request.RequestId is not null)
         {
@@ -247,7 +249,8 @@ public sealed class AssessmentBook(RiskAssessmentDbContext db, ReviewPolicy poli
 
     private async Task<AssessmentView> InsertAsync(
         SubjectRecord subject, string? requestId, ScoredInput scored, AssessmentCircumstances circumstances,
-        AssessmentView? previous, (string AssessmentId, string Reason)? supersession, CallerIdentity caller, CancellationToken cancellationToken)
+        AssessmentView? previous, (string AssessmentId, string Reason)? supersession, CallerIdentity caller, CancellationToken cancellationToken,
+        Action<string>? beforeCommit = null)
     {
         await ResolveLinksAsync(subject, scored, circumstances, cancellationToken);
 
@@ -354,6 +357,7 @@ public sealed class AssessmentBook(RiskAssessmentDbContext db, ReviewPolicy poli
             });
         }
         audit.AddTo(subject.SubjectId);
+        beforeCommit?.Invoke(assessmentId);
         await db.SaveChangesAsync(cancellationToken);
         return new AssessmentView(record, null, review, scored.Result);
     }

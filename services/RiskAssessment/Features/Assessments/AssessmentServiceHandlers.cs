@@ -10,11 +10,14 @@ namespace Mappa.RiskAssessment.Features.Assessments;
 
 /// <summary>mappa.riskassessment.v1.AssessmentService: translation between the contract and <see cref="AssessmentBook"/>.</summary>
 public sealed class AssessmentServiceHandlers(
-    AssessmentRequests requests, AssessmentBook book, RiskSummaries summaries, AssessmentRescoring rescoring, AssessmentAudit audit)
+    AssessmentRequests requests, AssessmentBook book, AssessmentDrafts drafts, RiskSummaries summaries, AssessmentRescoring rescoring,
+    AssessmentAudit audit)
 {
     public static void Bind(GrpcServiceBinder<AssessmentServiceHandlers> service)
     {
         service.Unary<RecordAssessmentRequest, RecordAssessmentResponse>("RecordAssessment", (h, request, context) => h.Record(request, context));
+        service.Unary<SaveDraftRequest, SaveDraftResponse>("SaveDraft", (h, request, context) => h.SaveDraft(request, context));
+        service.Unary<CompleteDraftRequest, CompleteDraftResponse>("CompleteDraft", (h, request, context) => h.CompleteDraft(request, context));
         service.Unary<GetAssessmentRequest, GetAssessmentResponse>("GetAssessment", (h, request, context) => h.Get(request, context));
         service.Unary<ListAssessmentsRequest, ListAssessmentsResponse>("ListAssessments", (h, request, context) => h.List(request, context));
         service.Unary<SupersedeAssessmentRequest, SupersedeAssessmentResponse>("SupersedeAssessment", (h, request, context) => h.Supersede(request, context));
@@ -30,6 +33,33 @@ public sealed class AssessmentServiceHandlers(
         var view = await book.RecordAsync(requests.Validate(request), caller, context.CancellationToken);
         await audit.SaveReadAsync(view.Record.SubjectId, context.CancellationToken);
         return new RecordAssessmentResponse { Assessment = ToContract(view, caller) };
+    }
+
+    private async Task<SaveDraftResponse> SaveDraft(SaveDraftRequest request, ServerCallContext context)
+    {
+        var caller = Begin(context);
+        var view = await drafts.SaveAsync(request, caller, context.CancellationToken);
+        var draft = new Draft
+        {
+            DraftId = view.Record.DraftId,
+            SubjectId = view.Record.SubjectId,
+            Instrument = (Instrument)view.Record.Instrument,
+            Scores = InstrumentScores.Parser.ParseFrom(view.Record.Scores),
+            Result = view.Result?.ToContract(),
+            UpdateTime = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(view.Record.UpdatedAt)),
+            SavedBy = view.Record.SavedBy,
+            CompletedAssessmentId = view.Record.CompletedAssessmentId ?? "",
+        };
+        draft.IncompleteFields.AddRange(view.IncompleteFields);
+        return new SaveDraftResponse { Draft = draft };
+    }
+
+    private async Task<CompleteDraftResponse> CompleteDraft(CompleteDraftRequest request, ServerCallContext context)
+    {
+        var caller = Begin(context);
+        var view = await drafts.CompleteAsync(request, caller, context.CancellationToken);
+        await audit.SaveReadAsync(view.Record.SubjectId, context.CancellationToken);
+        return new CompleteDraftResponse { Assessment = ToContract(view, caller) };
     }
 
     private async Task<GetAssessmentResponse> Get(GetAssessmentRequest request, ServerCallContext context)

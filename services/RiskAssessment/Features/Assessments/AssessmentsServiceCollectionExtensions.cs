@@ -22,6 +22,7 @@ public static class AssessmentsServiceCollectionExtensions
         services.AddSingleton<AssessmentRequests>();
         services.AddScoped<AssessmentAudit>();
         services.AddScoped<AssessmentBook>();
+        services.AddScoped<AssessmentDrafts>();
         services.AddScoped<AssessmentRescoring>();
         services.AddScoped<AssessmentServiceHandlers>();
         return services;
