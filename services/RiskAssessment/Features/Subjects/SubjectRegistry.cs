@@ -29,20 +29,21 @@ public sealed class SubjectRegistry(RiskAssessmentDbContext db, TimeProvider clo
             throw new Mappa.Grpc.RpcException(Mappa.Grpc.StatusCode.PermissionDenied, "The caller may not register subjects in that area.");
         }
 
-        if (!string.IsNullOrEmpty(request.RequestId))
+        if (await FindByRequestIdAsync(request.RequestId, cancellationToken) is { } earlier)
         {
-            var earlier = await db.Subjects.Include(s => s.Identifiers).AsNoTracking()
-                .FirstOrDefaultAsync(s => s.RequestId == request.RequestId, cancellationToken);
-            if (earlier is not null)
-            {
-                return earlier;
-            }
+            return earlier;
         }
 
         foreach (var (type, value) in request.Identifiers)
         {
             if (await db.SubjectIdentifiers.AnyAsync(i => i.Type == type && i.Value == value, cancellationToken))
             {
+                // A concurrent retry of this same request may have committed since the check above: that is its
+                // answer, not a conflict.
+                if (await FindByRequestIdAsync(request.RequestId, cancellationToken) is { } concurrent)
+                {
+                    return concurrent;
+                }
                 // Said without the existing subject's id: the caller may not be entitled to see that record.
                 throw new AlreadyExistsException("Subject", $"{type}:{value}");
             }
@@ -150,6 +151,11 @@ public sealed class SubjectRegistry(RiskAssessmentDbContext db, TimeProvider clo
         var next = page.Count > size ? PageTokens.Encode(page[size - 1].SubjectId) : "";
         return (page.Take(size).ToList(), next);
     }
+
+    private async Task<SubjectRecord?> FindByRequestIdAsync(string? requestId, CancellationToken cancellationToken) =>
+        string.IsNullOrEmpty(requestId)
+            ? null
+            : await db.Subjects.Include(s => s.Identifiers).AsNoTracking().FirstOrDefaultAsync(s => s.RequestId == requestId, cancellationToken);
 
     private async Task<bool> IsConcurrentDuplicateAsync(NewSubject request, CancellationToken cancellationToken)
     {
