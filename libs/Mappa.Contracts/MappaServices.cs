@@ -18,6 +18,8 @@ public static class MappaServices
 
     public static ServiceDescriptor ConferenceScheduling => Find(Scheduling.V1.ConferenceSchedulingServiceReflection.Descriptor, "ConferenceSchedulingService");
 
+    public static ServiceDescriptor Compliance => Find(Scheduling.V1.ComplianceServiceReflection.Descriptor, "ComplianceService");
+
     public static ServiceDescriptor Simulation => Find(Scheduling.V1.SimulationServiceReflection.Descriptor, "SimulationService");
 
     private static ServiceDescriptor Find(FileDescriptor file, string name) =>

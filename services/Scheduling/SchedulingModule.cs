@@ -1,3 +1,4 @@
+using MassTransit;
 using Mappa.Contracts;
 using Mappa.Hosting;
 using Mappa.Messaging.Bus;
@@ -7,6 +8,7 @@ using Mappa.Scheduling.Features.Calendar;
 using Mappa.Scheduling.Features.ConferenceSlots;
 using Mappa.Scheduling.Features.Calendar.Consumers;
 using Mappa.Scheduling.Features.Clock;
+using Mappa.Scheduling.Features.Compliance;
 using Mappa.Scheduling.Features.Milestones;
 using Mappa.Scheduling.Features.Simulation;
 using Mappa.Scheduling.Persistence;
@@ -18,6 +20,9 @@ public sealed class SchedulingModule : IMappaServiceModule
 {
     public const int DefaultGrpcPort = 5103;
     public const int DefaultHttpPort = 8103;
+
+    /// <summary>The queue all of the calendar's consumers share.</summary>
+    public const string CalendarQueue = "scheduling-review-calendar";
 
     public string Name => "scheduling";
 
@@ -39,16 +44,26 @@ public sealed class SchedulingModule : IMappaServiceModule
         services.AddScoped<ReviewCalendarHandlers>();
         services.AddScoped<SimulationHandlers>();
         services.AddScoped<ConferenceSchedulingHandlers>();
+        services.AddScoped<ComplianceReporter>();
+        services.AddScoped<ComplianceHandlers>();
         services.AddMappaConsumers(bus =>
         {
-            bus.AddConsumer<SubjectRegisteredConsumer>();
-            bus.AddConsumer<AssessmentRecordedConsumer>();
-            bus.AddConsumer<ReviewDateSetConsumer>();
-            bus.AddConsumer<AssessmentSupersededConsumer>();
-            bus.AddConsumer<ConferenceScheduledConsumer>();
-            bus.AddConsumer<ConferenceHeldConsumer>();
-            bus.AddConsumer<MappaLevelDecidedConsumer>();
-            bus.AddConsumer<ActionDueDateSetConsumer>();
+            // One queue, one message at a time: a publisher's events (subject registered, assessment recorded, review
+            // date set) are then handled in the order it published them, so the area and instrument they bring are
+            // known before the events that need them.
+            static void Calendar(IEndpointRegistrationConfigurator endpoint)
+            {
+                endpoint.Name = CalendarQueue;
+                endpoint.ConcurrentMessageLimit = 1;
+            }
+            bus.AddConsumer<SubjectRegisteredConsumer>().Endpoint(Calendar);
+            bus.AddConsumer<AssessmentRecordedConsumer>().Endpoint(Calendar);
+            bus.AddConsumer<ReviewDateSetConsumer>().Endpoint(Calendar);
+            bus.AddConsumer<AssessmentSupersededConsumer>().Endpoint(Calendar);
+            bus.AddConsumer<ConferenceScheduledConsumer>().Endpoint(Calendar);
+            bus.AddConsumer<ConferenceHeldConsumer>().Endpoint(Calendar);
+            bus.AddConsumer<MappaLevelDecidedConsumer>().Endpoint(Calendar);
+            bus.AddConsumer<ActionDueDateSetConsumer>().Endpoint(Calendar);
         });
     }
 
@@ -56,6 +71,7 @@ public sealed class SchedulingModule : IMappaServiceModule
     {
         endpoints.MapGrpcService<ReviewCalendarHandlers>(MappaServices.ReviewCalendar, ReviewCalendarHandlers.Bind);
         endpoints.MapGrpcService<ConferenceSchedulingHandlers>(MappaServices.ConferenceScheduling, ConferenceSchedulingHandlers.Bind);
+        endpoints.MapGrpcService<ComplianceHandlers>(MappaServices.Compliance, ComplianceHandlers.Bind);
         endpoints.MapGrpcService<SimulationHandlers>(MappaServices.Simulation, SimulationHandlers.Bind);
     }
 }

@@ -114,7 +114,7 @@ public sealed class ConferenceSchedulingRpcTests(SimulatedSchedulingSuite suite)
             Detail = new DetailLink("/mappa.caseconference.v1.ConferenceService/GetConference", "conference_id", conferenceId),
             ConferenceId = conferenceId, ScheduledFor = BookedStart, Level = MappaLevel.Level2, Area = area,
         });
-        for (int attempt = 0; attempt < 400; attempt++)
+        for (int attempt = 0; attempt < 2400; attempt++)
         {
             await using var scope = suite.Services.CreateAsyncScope();
             if (await scope.ServiceProvider.GetRequiredService<SchedulingDbContext>().BookedConferences.AnyAsync(c => c.ConferenceId == conferenceId))

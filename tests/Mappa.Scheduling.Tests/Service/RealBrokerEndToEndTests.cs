@@ -78,7 +78,7 @@ public sealed class RealBrokerEndToEndTests(SimulatedSchedulingOnRealServers sui
 
     private async Task<Guid> WaitUntilSentAsync(string obligationId, string eventType)
     {
-        for (int attempt = 0; attempt < 600; attempt++)
+        for (int attempt = 0; attempt < 1200; attempt++)
         {
             await using (var scope = suite.Services.CreateAsyncScope())
             {

@@ -92,7 +92,7 @@ public static class SchedulingDriver
     /// <summary>Waits (bounded) until the consumers have brought the obligation to the expected state.</summary>
     public static async Task<ObligationRecord> WaitForObligationAsync(this IServiceProvider services, string obligationId, Func<ObligationRecord, bool> condition)
     {
-        for (int attempt = 0; attempt < 400; attempt++)
+        for (int attempt = 0; attempt < 2400; attempt++)
         {
             await using (var scope = services.CreateAsyncScope())
             {
@@ -103,7 +103,7 @@ public static class SchedulingDriver
             }
             await Task.Delay(25);
         }
-        throw new Xunit.Sdk.XunitException($"Obligation {obligationId} did not reach the expected state: are the consumers running?");
+        throw new Xunit.Sdk.XunitException($"Obligation {obligationId} did not reach the expected state within a minute: are the consumers running?");
     }
 
     /// <summary>The milestones recorded for an obligation, in log order.</summary>

@@ -101,7 +101,9 @@ public sealed class ActionDueDateSetConsumer(SchedulingDbContext db, SubjectArea
     {
         var message = context.Message;
         var area = await areas.RequireAsync(message.Subject.SubjectId, context.CancellationToken);
-        var origin = new ObligationOrigin("plan-action:" + message.ActionId, message.Subject.SubjectId, area, ReviewKind.PlanAction,
+        // Action ids are numbered within their conference (act-1, act-2, ...), and one action may concern several subjects.
+        var origin = new ObligationOrigin($"plan-action:{message.ConferenceId}/{message.ActionId}/{message.Subject.SubjectId}",
+            message.Subject.SubjectId, area, ReviewKind.PlanAction,
             $"caseconference/conferences/{message.ConferenceId}/actions/{message.ActionId}");
         await book.SetDueDateAsync(origin, message.DueDate, context.CancellationToken);
     }

@@ -44,6 +44,8 @@ public sealed class AssessmentRecordedConsumer(SchedulingDbContext db, SubjectAr
             Db.KnownAssessments.Add(new KnownAssessmentRecord { AssessmentId = message.AssessmentId, SubjectId = subjectId, Instrument = (int)message.Instrument });
 
         var ownId = AssessmentObligations.IdFor(message.AssessmentId);
+        if (await book.FindAsync(ownId, context.CancellationToken) is { Instrument: null } own)
+            own.Instrument = (int)message.Instrument;   // its review date arrived first
         foreach (var earlier in await book.OpenOfSubjectAsync(subjectId, ReviewKind.Assessment, context.CancellationToken))
         {
             if (earlier.ObligationId != ownId && earlier.Instrument == (int)message.Instrument)
