@@ -28,6 +28,8 @@ public sealed record MappaLevelDecided : DomainEvent
     public required MappaLevel Level { get; init; }
     public MappaLevel? PreviousLevel { get; init; }
     public MappaCategory? Category { get; init; }
+    /// <summary>The next review date the meeting set (the policy date for the level, or its override); null when none.</summary>
+    public DateOnly? NextReviewDate { get; init; }
 }
 
 /// <summary>A due date was set on an action agreed at a meeting.</summary>

@@ -223,6 +223,8 @@ public sealed class ConferenceServiceTests(ConferenceSuite suite) : IClassFixtur
         var level = System.Text.Json.JsonSerializer.Deserialize<MappaLevelDecided>(decided.Payload, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
         Assert.Equal(conference.ConferenceId, level.ConferenceId);
         Assert.Equal(Events.MappaLevel.Level2, level.Level);
+        var reviewDate = conference.Decisions.Single().NextReviewDate;
+        Assert.Equal(new DateOnly(reviewDate.Year, reviewDate.Month, reviewDate.Day), level.NextReviewDate);
         Assert.All(rows, row => Assert.DoesNotContain("Plan agreed", row.Payload));
     }
 

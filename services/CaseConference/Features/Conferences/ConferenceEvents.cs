@@ -109,6 +109,7 @@ public static class ConferenceEvents
                 Level = ToEvent(decision.Level),
                 PreviousLevel = decision.PreviousLevel is { } previous ? ToEvent(previous) : null,
                 Category = (Events.MappaCategory)(int)decision.Category,
+                NextReviewDate = decision.NextReview.Date,
             });
         }
     }
