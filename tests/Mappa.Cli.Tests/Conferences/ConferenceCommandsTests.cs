@@ -53,6 +53,68 @@ public sealed class ConferenceCommandsTests(RunningSuite suite) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_scheduled_conference_exports_as_an_ics_file_with_its_own_length()
+    {
+        using var cli = new CliRunner(suite);
+        await cli.LoginAsync(Role.MappaCoordinator);
+        var proposed = await ProposeAsync(cli, await RegisterAsync(cli));
+        var start = DateTime.UtcNow.Date.AddDays(9).AddHours(10);
+        var scheduled = await cli.RunAsync("conferences", "schedule", proposed.ConferenceId, "--start", start.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+            "--duration-minutes", "45", "--place", "Room 2", "--chair", "chair-1");
+        Assert.True(scheduled.ExitCode == 0, scheduled.ToString());
+        var path = Path.Combine(cli.Home, "conference.ics");
+
+        // The calendar learns of the booking through an event, so the export may need a moment.
+        var exported = await cli.RunAsync("conferences", "ics", proposed.ConferenceId, "-o", path, "--attendee", "Police=police@example.org!");
+        for (var attempt = 0; attempt < 100 && exported.ExitCode == 4; attempt++)
+        {
+            await Task.Delay(100);
+            exported = await cli.RunAsync("conferences", "ics", proposed.ConferenceId, "-o", path, "--attendee", "Police=police@example.org!");
+        }
+
+        Assert.True(exported.ExitCode == 0, exported.ToString());
+        var calendar = await File.ReadAllTextAsync(path);
+        Assert.StartsWith("BEGIN:VCALENDAR", calendar);
+        Assert.Contains($"DTSTART:{start:yyyyMMdd'T'HHmmss}Z", calendar);
+        Assert.Contains($"DTEND:{start.AddMinutes(45):yyyyMMdd'T'HHmmss}Z", calendar);
+        Assert.Contains("mailto:police@example.org", calendar);
+    }
+
+    [Fact]
+    public async Task Slots_are_proposed_within_the_window_asked_for()
+    {
+        using var cli = new CliRunner(suite);
+        await cli.LoginAsync(Role.MappaCoordinator);
+        var subject = await RegisterAsync(cli);
+        var from = DateTime.UtcNow.Date.AddDays(1);
+        var to = from.AddDays(14);
+
+        var result = await cli.RunAsync("conferences", "slots", subject, "--from", from.ToString("yyyy-MM-ddTHH:mmZ"), "--to", to.ToString("yyyy-MM-ddTHH:mmZ"),
+            "--length-minutes", "60", "--max", "3", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var proposals = JsonParser.Default.Parse<Mappa.Contracts.Scheduling.V1.ProposeConferenceSlotsResponse>(result.Out).Proposals;
+        Assert.InRange(proposals.Count, 1, 3);
+        Assert.All(proposals, p =>
+        {
+            Assert.InRange(p.StartTime.ToDateTime(), from, to);
+            Assert.Equal(TimeSpan.FromMinutes(60), p.EndTime.ToDateTime() - p.StartTime.ToDateTime());
+        });
+    }
+
+    [Fact]
+    public async Task An_attendee_that_is_not_name_equals_email_is_refused_with_exit_3()
+    {
+        using var cli = new CliRunner(suite);
+        await cli.LoginAsync(Role.MappaCoordinator);
+
+        var result = await cli.RunAsync("conferences", "ics", Guid.NewGuid().ToString(), "--length-minutes", "30", "--attendee", "police");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("--attendee: 'police' is not NAME=EMAIL", result.Error);
+    }
+
+    [Fact]
     public async Task An_invitation_response_is_recorded_against_its_invitation()
     {
         using var cli = new CliRunner(suite);

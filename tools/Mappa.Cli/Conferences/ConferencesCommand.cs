@@ -31,6 +31,8 @@ public static class ConferencesCommand
         command.Subcommands.Add(MinuteConference(run));
         command.Subcommands.Add(Cancel(run));
         command.Subcommands.Add(Statistics(run));
+        command.Subcommands.Add(ConferenceSchedulingCommands.Slots(run));
+        command.Subcommands.Add(ConferenceSchedulingCommands.Ics(run));
         return command;
     }
 
@@ -444,14 +446,5 @@ public static class ConferencesCommand
             : throw new CliException(ExitCodes.InvalidArgument, $"{option}: '{text}' is not a date (yyyy-MM-dd).");
     }
 
-    private static Timestamp? ParseTime(string? text, string option)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
-            ? Timestamp.FromDateTimeOffset(time)
-            : throw new CliException(ExitCodes.InvalidArgument, $"{option}: '{text}' is not an ISO 8601 time (e.g. 2026-12-01T10:00Z).");
-    }
+    private static Timestamp? ParseTime(string? text, string option) => Times.Parse(text, option);
 }
