@@ -61,6 +61,8 @@ public sealed class SchedulingModule : IMappaServiceModule
             bus.AddConsumer<ReviewDateSetConsumer>().Endpoint(Calendar);
             bus.AddConsumer<AssessmentSupersededConsumer>().Endpoint(Calendar);
             bus.AddConsumer<ConferenceScheduledConsumer>().Endpoint(Calendar);
+            bus.AddConsumer<ConferenceRescheduledConsumer>().Endpoint(Calendar);
+            bus.AddConsumer<ConferenceCancelledConsumer>().Endpoint(Calendar);
             bus.AddConsumer<ConferenceHeldConsumer>().Endpoint(Calendar);
             bus.AddConsumer<MappaLevelDecidedConsumer>().Endpoint(Calendar);
             bus.AddConsumer<ActionDueDateSetConsumer>().Endpoint(Calendar);

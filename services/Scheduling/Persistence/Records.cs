@@ -93,6 +93,7 @@ public sealed class ObligationRecord
             c.Property(x => x.StartsAt).HasColumnName("starts_at");
             c.Property(x => x.Level).HasColumnName("level");
             c.Property(x => x.Sequence).HasColumnName("sequence");
+            c.Property(x => x.Cancelled).HasColumnName("cancelled");
         });
         model.Entity<KnownAssessmentRecord>(a =>
         {
@@ -161,4 +162,6 @@ public sealed class BookedConferenceRecord
     public int? Level { get; set; }
     /// <summary>Incremented on every change, for the calendar's SEQUENCE (so invitees' calendars replace the old copy).</summary>
     public int Sequence { get; set; }
+    /// <summary>1 when CaseConference cancelled it: no longer busy time, exported with STATUS:CANCELLED.</summary>
+    public int Cancelled { get; set; }
 }

@@ -151,5 +151,8 @@ public static class SchedulingSchema
                     sequence integer NOT NULL
                 );
                 CREATE INDEX ix_booked_conferences_area_start ON booked_conferences (area, starts_at);
-                """);
+                """)
+        .Add(3, "booked_conferences_cancelled",
+            sqlite: "ALTER TABLE booked_conferences ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;",
+            postgres: "ALTER TABLE booked_conferences ADD COLUMN cancelled integer NOT NULL DEFAULT 0;");
 }

@@ -105,6 +105,60 @@ public sealed class ConferenceSchedulingRpcTests(SimulatedSchedulingSuite suite)
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }
 
+    [Fact]
+    public async Task A_rescheduled_then_cancelled_conference_exports_with_a_new_sequence_and_frees_its_time()
+    {
+        const string area = "west-dunbartonshire";
+        var (subjectId, _) = await suite.Services.AssessmentWithReviewDateAsync(new DateOnly(2025, 9, 4), area);
+        var conferenceId = "conf-" + Guid.NewGuid().ToString("N");
+        await BookAsync(area, conferenceId);
+        var link = new DetailLink("/mappa.caseconference.v1.ConferenceService/GetConference", "conference_id", conferenceId);
+
+        // Moved to 09:00 to 11:00 UK time on Tuesday 2 September, then called off.
+        await suite.Services.PublishAsync(new ConferenceRescheduled
+        {
+            OccurredAt = DateTimeOffset.UtcNow, Subject = SubjectReference.Of(subjectId), Detail = link,
+            ConferenceId = conferenceId, ScheduledFor = new DateTimeOffset(2025, 9, 2, 8, 0, 0, TimeSpan.Zero), PreviouslyScheduledFor = BookedStart, Area = area,
+        });
+        await WaitForBookingAsync(conferenceId, c => c.Sequence == 1);
+        using var coordinator = suite.Channel(suite.Token(Role.MappaCoordinator, area));
+        var organizer = new InvitationMailbox { AgencyName = "MAPPA Unit", Email = "mappa-unit@council.example" };
+        var moved = await coordinator.UnaryAsync<ExportConferenceCalendarRequest, ExportConferenceCalendarResponse>(Export,
+            new ExportConferenceCalendarRequest { ConferenceId = conferenceId, Organizer = organizer });
+        Assert.Contains("DTSTART:20250902T080000Z\r\n", moved.Calendar, StringComparison.Ordinal);
+        Assert.Contains("SEQUENCE:1\r\n", moved.Calendar, StringComparison.Ordinal);
+
+        await suite.Services.PublishAsync(new ConferenceCancelled
+        {
+            OccurredAt = DateTimeOffset.UtcNow, Subject = SubjectReference.Of(subjectId), Detail = link, ConferenceId = conferenceId, Area = area,
+        });
+        await WaitForBookingAsync(conferenceId, c => c.Cancelled == 1);
+        var cancelled = await coordinator.UnaryAsync<ExportConferenceCalendarRequest, ExportConferenceCalendarResponse>(Export,
+            new ExportConferenceCalendarRequest { ConferenceId = conferenceId, Organizer = organizer });
+        Assert.Contains("STATUS:CANCELLED\r\n", cancelled.Calendar, StringComparison.Ordinal);
+        Assert.Contains("METHOD:CANCEL\r\n", cancelled.Calendar, StringComparison.Ordinal);
+        Assert.Contains("SEQUENCE:2\r\n", cancelled.Calendar, StringComparison.Ordinal);
+
+        // With the meeting gone, Monday 12:00 (the window's start) is free again.
+        var proposals = await coordinator.UnaryAsync<ProposeConferenceSlotsRequest, ProposeConferenceSlotsResponse>(Propose,
+            new ProposeConferenceSlotsRequest { SubjectId = subjectId });
+        Assert.Equal(SimulatedSchedulingSuite.Start, proposals.Proposals.Min(p => p.StartTime.ToDateTimeOffset()));
+    }
+
+    private async Task WaitForBookingAsync(string conferenceId, Func<BookedConferenceRecord, bool> condition)
+    {
+        for (int attempt = 0; attempt < 2400; attempt++)
+        {
+            await using var scope = suite.Services.CreateAsyncScope();
+            var booking = await scope.ServiceProvider.GetRequiredService<SchedulingDbContext>().BookedConferences.AsNoTracking()
+                .FirstOrDefaultAsync(c => c.ConferenceId == conferenceId);
+            if (booking is not null && condition(booking))
+                return;
+            await Task.Delay(25);
+        }
+        throw new Xunit.Sdk.XunitException($"The booking of {conferenceId} did not reach the expected state within a minute.");
+    }
+
     private async Task BookAsync(string area, string conferenceId)
     {
         var subjectId = Guid.NewGuid().ToString();

@@ -68,7 +68,7 @@ public sealed class ConferenceSchedulingHandlers(
 
         long from = (start - DefaultMeetingLength).ToUnixTimeMilliseconds();
         long to = end.ToUnixTimeMilliseconds();
-        var booked = await db.BookedConferences.AsNoTracking().Where(c => c.Area == area && c.StartsAt >= from && c.StartsAt < to).ToListAsync(cancellationToken);
+        var booked = await db.BookedConferences.AsNoTracking().Where(c => c.Area == area && c.Cancelled == 0 && c.StartsAt >= from && c.StartsAt < to).ToListAsync(cancellationToken);
 
         var search = new SlotSearchRequest
         {
@@ -134,6 +134,7 @@ public sealed class ConferenceSchedulingHandlers(
             Organizer = request.Organizer is { } organizer ? new OrganizerMailbox(organizer.AgencyName, organizer.Email) : null,
             Attendees = [.. request.Attendees.Select(a => new AgencyMailbox(a.AgencyName, a.Email, a.Required))],
             Sequence = conference.Sequence,
+            Cancelled = conference.Cancelled != 0,
         };
         return new ExportConferenceCalendarResponse
         {

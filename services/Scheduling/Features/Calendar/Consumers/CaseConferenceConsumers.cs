@@ -42,6 +42,48 @@ public sealed class ConferenceScheduledConsumer(SchedulingDbContext db, SubjectA
     }
 }
 
+/// <summary>A booked meeting moved: the new time is busy instead of the old, and calendars get a new SEQUENCE.</summary>
+public sealed class ConferenceRescheduledConsumer(SchedulingDbContext db, ILogger<ConferenceRescheduledConsumer> logger)
+    : IdempotentConsumer<ConferenceRescheduled, SchedulingDbContext>(db, logger)
+{
+    protected override string ConsumerName => "scheduling.conference-rescheduled";
+
+    protected override async Task HandleAsync(ConsumeContext<ConferenceRescheduled> context)
+    {
+        var message = context.Message;
+        var booked = await Db.BookedConferences.FirstOrDefaultAsync(c => c.ConferenceId == message.ConferenceId, context.CancellationToken);
+        if (booked is null)
+        {
+            Db.BookedConferences.Add(new BookedConferenceRecord
+            {
+                ConferenceId = message.ConferenceId, SubjectId = message.Subject.SubjectId, Area = message.Area,
+                StartsAt = message.ScheduledFor.ToUnixTimeMilliseconds(), Sequence = 1,
+            });
+            return;
+        }
+        booked.Area = message.Area;
+        booked.StartsAt = message.ScheduledFor.ToUnixTimeMilliseconds();
+        booked.Sequence++;
+    }
+}
+
+/// <summary>A meeting cancelled: its time is free again; its calendar export says CANCELLED so invitees' calendars drop it.</summary>
+public sealed class ConferenceCancelledConsumer(SchedulingDbContext db, ILogger<ConferenceCancelledConsumer> logger)
+    : IdempotentConsumer<ConferenceCancelled, SchedulingDbContext>(db, logger)
+{
+    protected override string ConsumerName => "scheduling.conference-cancelled";
+
+    protected override async Task HandleAsync(ConsumeContext<ConferenceCancelled> context)
+    {
+        var booked = await Db.BookedConferences.FirstOrDefaultAsync(c => c.ConferenceId == context.Message.ConferenceId, context.CancellationToken);
+        if (booked is { Cancelled: 0 })
+        {
+            booked.Cancelled = 1;
+            booked.Sequence++;
+        }
+    }
+}
+
 /// <summary>A meeting held: it is the review the subject's open meeting-review obligation asked for.</summary>
 public sealed class ConferenceHeldConsumer(SchedulingDbContext db, ObligationBook book, ILogger<ConferenceHeldConsumer> logger)
     : IdempotentConsumer<ConferenceHeld, SchedulingDbContext>(db, logger)
