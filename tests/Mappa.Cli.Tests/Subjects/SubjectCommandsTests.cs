@@ -86,6 +86,22 @@ public sealed class SubjectCommandsTests(RunningSuite suite) : IClassFixture<Run
     }
 
     [Fact]
+    public async Task With_json_an_error_is_json_on_stderr_with_its_field_violations()
+    {
+        using var cli = new CliRunner(suite);
+        await cli.LoginAsync(Role.Assessor);
+
+        var result = await cli.RunAsync("subjects", "register", "--pnc", NewPnc(), "--category", "2", "--lead-agency", "POLICE", "--area", "glasgow",
+            "--request-id", "not-a-uuid", "--json");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal("", result.Out);
+        var error = System.Text.Json.JsonDocument.Parse(result.Error).RootElement.GetProperty("error");
+        Assert.Equal("INVALID_ARGUMENT", error.GetProperty("status").GetString());
+        Assert.Equal("request_id", error.GetProperty("fieldViolations")[0].GetProperty("field").GetString());
+    }
+
+    [Fact]
     public async Task A_partner_reader_may_not_register_and_gets_exit_5()
     {
         using var cli = new CliRunner(suite);

@@ -30,10 +30,14 @@ public sealed class CommandRunner(GlobalOptions globals, CliEnvironment environm
             }
             catch (RpcException e)
             {
-                return ErrorReport.Write(e, environment.Error);
+                return context.Json ? ErrorReport.WriteJson(e, environment.Error) : ErrorReport.Write(e, environment.Error);
             }
             catch (CliException e)
             {
+                if (context.Json)
+                {
+                    return ErrorReport.WriteJson(e.ExitCode, e.Message, environment.Error);
+                }
                 environment.Error.WriteLine("error: " + e.Message);
                 return e.ExitCode;
             }

@@ -16,6 +16,35 @@ public static class ErrorReport
         _ => ExitCodes.Other,
     };
 
+    /// <summary>With --json, errors are JSON on stderr too, so scripts need not parse sentences.</summary>
+    public static int WriteJson(RpcException error, TextWriter stderr)
+    {
+        var violations = new List<object>();
+        string? reason = null;
+        foreach (var any in error.Details?.Details ?? [])
+        {
+            if (any.TryUnpack<BadRequest>(out var badRequest))
+            {
+                violations.AddRange(badRequest.FieldViolations.Select(v => new { field = v.Field, description = v.Description }));
+            }
+            else if (any.TryUnpack<ErrorInfo>(out var info) && info.Type.Length > 0)
+            {
+                reason = info.Type;
+            }
+        }
+        stderr.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+        {
+            error = new { code = (int)error.StatusCode, status = Screaming(error.StatusCode), message = error.Detail, reason, fieldViolations = violations },
+        }));
+        return ExitCodeFor(error.StatusCode);
+    }
+
+    public static int WriteJson(int exitCode, string message, TextWriter stderr)
+    {
+        stderr.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { error = new { exitCode, message } }));
+        return exitCode;
+    }
+
     public static int Write(RpcException error, TextWriter stderr)
     {
         stderr.WriteLine($"error: {Describe(error.StatusCode)} ({(int)error.StatusCode} {Screaming(error.StatusCode)}): {error.Detail}");
