@@ -89,7 +89,9 @@ public static class LoginCommand
         var exitCode = TokenCommand.Run(args.ToArray(), directory, output, error);
         if (exitCode != 0)
         {
-            throw new CliException(ExitCodes.Usage, "login --dev: " + error.ToString().Trim());
+            // The host's own usage text names its `token` command; the first line is the problem itself.
+            var problem = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? "refused";
+            throw new CliException(ExitCodes.Usage, $"login --dev: {problem} See `mappa login --help`.");
         }
         return output.ToString().Trim();
     }
