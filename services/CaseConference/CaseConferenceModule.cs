@@ -1,5 +1,6 @@
 using Mappa.CaseConference.Features.Agenda;
 using Mappa.CaseConference.Features.Conferences;
+using Mappa.CaseConference.Features.Remote;
 using Mappa.CaseConference.Features.ReviewDue;
 using Mappa.CaseConference.Persistence;
 using Mappa.Contracts;
@@ -43,6 +44,7 @@ public sealed class CaseConferenceModule : IMappaServiceModule
             if (string.IsNullOrWhiteSpace(options.Address) && !string.IsNullOrWhiteSpace(riskAssessment.Value))
                 options.Address = riskAssessment.Value;
         });
+        services.AddSingleton<SuiteServiceChannels>();
         services.AddSingleton<IRiskPictureSource, RiskAssessmentRiskPictures>();
 
         services.AddScoped<ConferenceStore>();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Mappa.CaseConference.Features.Agenda;
+using Mappa.CaseConference.Features.Remote;
 using Mappa.Grpc.Client;
 using Mappa.Security;
 using Microsoft.AspNetCore.Builder;
@@ -52,10 +53,10 @@ public sealed class RiskPictureDeadlineTests : IAsyncLifetime
     public async Task Each_call_to_risk_assessment_carries_the_callers_deadline_request_id_and_the_services_own_token()
     {
         var address = _standIn!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        using var pictures = new RiskAssessmentRiskPictures(
+        using var channels = new SuiteServiceChannels(Options.Create(new MappaAuthOptions()), TimeProvider.System);
+        var pictures = new RiskAssessmentRiskPictures(
             Options.Create(new RiskAssessmentClientOptions { Address = address, Timeout = TimeSpan.FromHours(1), BearerToken = "service-token" }),
-            Options.Create(new MappaAuthOptions()),
-            TimeProvider.System,
+            channels,
             NullLogger<RiskAssessmentRiskPictures>.Instance);
         var callerDeadline = DateTime.UtcNow.AddSeconds(30);
 

@@ -2,10 +2,7 @@ using Mappa.Contracts;
 using Mappa.Contracts.RiskAssessment.V1;
 using Mappa.Grpc;
 using Mappa.Grpc.Client;
-using Mappa.Security;
-using Mappa.Security.Development;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Mappa.CaseConference.Features.Remote;
 using Microsoft.Extensions.Options;
 
 namespace Mappa.CaseConference.Features.Agenda;
@@ -19,19 +16,11 @@ namespace Mappa.CaseConference.Features.Agenda;
 /// </summary>
 public sealed partial class RiskAssessmentRiskPictures(
     IOptions<RiskAssessmentClientOptions> options,
-    IOptions<MappaAuthOptions> authOptions,
-    TimeProvider time,
-    ILogger<RiskAssessmentRiskPictures> logger,
-    IServer? server = null) : IRiskPictureSource, IDisposable
+    SuiteServiceChannels channels,
+    ILogger<RiskAssessmentRiskPictures> logger) : IRiskPictureSource
 {
     private static readonly Google.Protobuf.Reflection.MethodDescriptor GetRiskSummary = MappaServices.Assessments.FindMethodByName("GetRiskSummary");
     private static readonly Google.Protobuf.Reflection.MethodDescriptor GetSubject = MappaServices.Subjects.FindMethodByName("GetSubject");
-    private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
-
-    private readonly Lock _gate = new();
-    private GrpcChannel? _channel;
-    private DevelopmentTokenIssuer? _issuer;
-    private (string Token, DateTimeOffset RenewAt)? _developmentToken;
 
     public async Task<SubjectRiskPicture> FetchAsync(string subjectId, CallOptions callerOptions)
     {
@@ -68,7 +57,7 @@ public sealed partial class RiskAssessmentRiskPictures(
 
     // The outcome of one call: the response, or the status it failed with (transport failures count as UNAVAILABLE).
     // Only the caller going away is let through as an exception.
-    private static async Task<(T? Response, StatusCode? Failure)> Attempt<T>(Func<Task<T>> call, CancellationToken callerCancelled) where T : class
+    internal static async Task<(T? Response, StatusCode? Failure)> Attempt<T>(Func<Task<T>> call, CancellationToken callerCancelled) where T : class
     {
         try
         {
@@ -84,50 +73,10 @@ public sealed partial class RiskAssessmentRiskPictures(
         }
     }
 
-    public void Dispose() => _channel?.Dispose();
+    private GrpcChannel Channel() => channels.For(options.Value.Address, options.Value.BearerToken);
 
-    private GrpcChannel Channel()
-    {
-        lock (_gate)
-        {
-            return _channel ??= new GrpcChannel(ResolveAddress(), new GrpcChannelOptions
-            {
-                BearerTokenProvider = _ => ValueTask.FromResult(ServiceToken()),
-            });
-        }
-    }
-
-    // Resolved at the first call, not at start-up: in the embedded suite the port is only known once Kestrel listens.
-    private Uri ResolveAddress()
-    {
-        if (!string.IsNullOrWhiteSpace(options.Value.Address))
-            return new Uri(options.Value.Address);
-        var own = server?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException($"Set {RiskAssessmentClientOptions.SectionName}:Address: this process has no gRPC address to call.");
-        var address = new UriBuilder(own.Replace("://[::]", "://localhost").Replace("://0.0.0.0", "://localhost").Replace("://+", "://localhost"));
-        return address.Uri;
-    }
-
-    private string? ServiceToken()
-    {
-        if (!string.IsNullOrWhiteSpace(options.Value.BearerToken))
-            return options.Value.BearerToken;
-        if (!authOptions.Value.AllowDevelopmentKeys)
-            return null;
-        lock (_gate)
-        {
-            var now = time.GetUtcNow();
-            if (_developmentToken is { } cached && now < cached.RenewAt)
-                return cached.Token;
-            _issuer ??= DevelopmentTokenIssuer.ForOptions(authOptions.Value, time);
-            var token = _issuer.Issue(new DevelopmentTokenRequest(
-                "mappa-caseconference", "mappa-caseconference", "", ["*"], [Role.System]) { Lifetime = TokenLifetime });
-            _developmentToken = (token, now + TokenLifetime / 2);
-            return token;
-        }
-    }
-
-    private static string StatusName(StatusCode code) => code switch
+    /// <summary>The status as its proto name, e.g. DEADLINE_EXCEEDED.</summary>
+    internal static string StatusName(StatusCode code) => code switch
     {
         StatusCode.DeadlineExceeded => "DEADLINE_EXCEEDED",
         StatusCode.Unimplemented => "UNIMPLEMENTED",
