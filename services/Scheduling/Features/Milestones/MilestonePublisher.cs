@@ -45,10 +45,11 @@ public sealed class MilestonePublisher(
                         return total;
                     attempt = 1;
                 }
-                catch (DbUpdateException exception) when (attempt < AttemptsPerBatch)
+                catch (Exception exception) when (exception is DbUpdateException or System.Data.Common.DbException
+                    && !cancellationToken.IsCancellationRequested && attempt < AttemptsPerBatch)
                 {
-                    // A consumer changed an obligation of this batch, or another instance recorded a milestone first:
-                    // start the batch again from what is now stored.
+                    // A consumer changed an obligation of this batch, another instance recorded a milestone first, or
+                    // SQLite refused a second writer: start the batch again from what is now stored.
                     logger.LogInformation(exception, "Milestone sweep batch conflicted (attempt {Attempt}); retrying", attempt);
                     attempt++;
                 }
