@@ -144,6 +144,41 @@ public sealed class AssessmentCommandsTests(RunningSuite suite) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_correction_supersedes_the_assessment_and_history_shows_both_when_asked()
+    {
+        using var cli = new CliRunner(suite);
+        await cli.LoginAsync(Role.Assessor);
+        var subject = await RegisterAsync(cli);
+        var recorded = await cli.RunAsync("assessments", "record", "--file", cli.WriteFile("first.json", StableJson(subject, score: 0)), "--json");
+        var first = JsonParser.Default.Parse<RecordAssessmentResponse>(recorded.Out).Assessment;
+
+        var corrected = await cli.RunAsync("assessments", "supersede", first.AssessmentId, "--file", cli.WriteFile("fixed.json", StableJson(subject, score: 2)),
+            "--reason", "Items were entered against the wrong subject's notes.", "--json");
+
+        Assert.True(corrected.ExitCode == 0, corrected.ToString());
+        var response = JsonParser.Default.Parse<SupersedeAssessmentResponse>(corrected.Out);
+        Assert.Equal(first.AssessmentId, response.Superseded.AssessmentId);
+        Assert.Equal(DynamicRiskLevel.High, response.Assessment.Levels.StableLevel);
+        var current = await cli.RunAsync("assessments", "history", subject);
+        var everything = await cli.RunAsync("assessments", "history", subject, "--include-superseded");
+        Assert.DoesNotContain(first.AssessmentId, current.Out);
+        Assert.Contains(first.AssessmentId, everything.Out);
+        Assert.Contains("SUPERSEDED", everything.Out);
+    }
+
+    [Fact]
+    public async Task A_correction_without_its_reason_is_a_usage_error()
+    {
+        using var cli = new CliRunner(suite);
+        await cli.LoginAsync(Role.Assessor);
+
+        var result = await cli.RunAsync("assessments", "supersede", Guid.NewGuid().ToString(), "--file", "x.json");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--reason", result.Error);
+    }
+
+    [Fact]
     public async Task History_and_summary_show_the_recorded_assessment()
     {
         using var cli = new CliRunner(suite);

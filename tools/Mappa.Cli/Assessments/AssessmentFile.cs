@@ -62,7 +62,7 @@ public static class AssessmentFile
     }
 
     /// <summary>Derived from the request as it will be sent (its meaning, not the file's spelling).</summary>
-    public static string RequestIdFor(RecordAssessmentRequest request)
+    public static string RequestIdFor(IMessage request)
     {
         var hash = System.Security.Cryptography.SHA256.HashData(request.ToByteArray()).AsSpan(0, 16).ToArray();
         hash[6] = (byte)((hash[6] & 0x0F) | 0x80);

@@ -21,6 +21,73 @@ public static class AssessmentsCommand
         command.Subcommands.Add(GetOne(run));
         command.Subcommands.Add(History(run));
         command.Subcommands.Add(Summary(run));
+        command.Subcommands.Add(Supersede(run));
+        command.Subcommands.Add(SetReviewDate(run));
+        return command;
+    }
+
+    private static Command Supersede(CommandRunner run)
+    {
+        var id = new Argument<string>("assessment-id") { Description = "The current assessment being corrected." };
+        var file = new Option<string>("--file") { Description = "The corrected assessment, in the same JSON/YAML shape as `record` (subjectId is not needed).", Required = true };
+        var reason = new Option<string>("--reason") { Description = "Why the earlier assessment was wrong.", Required = true };
+        var command = new Command("supersede", "Correct an assessment: the corrected one replaces it, the earlier one stays on record as superseded.") { id, file, reason };
+        run.SetAction(command, async context =>
+        {
+            var corrected = AssessmentFile.Read(context.Value(file)!);
+            var request = new SupersedeAssessmentRequest
+            {
+                AssessmentId = context.Value(id)!,
+                Scores = corrected.Scores,
+                Reason = context.Value(reason)!,
+                AssessedDate = corrected.AssessedDate,
+                AssessorId = corrected.AssessorId,
+                Agency = corrected.Agency,
+                LinkedAssessmentId = corrected.LinkedAssessmentId,
+                SupervisionStartDate = corrected.SupervisionStartDate,
+                EarlierReviewDate = corrected.EarlierReviewDate,
+            };
+            // Same file, same correction of the same assessment: one request id, so a retry never corrects twice.
+            request.RequestId = corrected.RequestId.Length > 0 ? corrected.RequestId : AssessmentFile.RequestIdFor(request);
+            using var channel = context.OpenChannel();
+            var response = await channel.UnaryAsync<SupersedeAssessmentRequest, SupersedeAssessmentResponse>(
+                MappaServices.Assessments.FindMethodByName("SupersedeAssessment"), request);
+            if (context.Json)
+            {
+                Output.WriteJson(context, response);
+                return ExitCodes.Ok;
+            }
+            context.Console.WriteLine($"Assessment {response.Superseded.AssessmentId} superseded by {response.Assessment.AssessmentId}.");
+            WriteAssessment(context, response.Assessment);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command SetReviewDate(CommandRunner run)
+    {
+        var id = new Argument<string>("assessment-id") { Description = "The assessment whose review date moves." };
+        var date = new Option<string>("--date") { Description = "The new review date (yyyy-MM-dd).", Required = true };
+        var reason = new Option<string>("--reason") { Description = "Why the date moves.", Required = true };
+        var command = new Command("set-review-date", "Set an assessment's review date other than the policy's (a later date needs an approver's role).") { id, date, reason };
+        run.SetAction(command, async context =>
+        {
+            var text = context.Value(date)!;
+            if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day))
+            {
+                throw new CliException(ExitCodes.InvalidArgument, $"--date: '{text}' is not a date (yyyy-MM-dd).");
+            }
+            using var channel = context.OpenChannel();
+            var response = await channel.UnaryAsync<SetReviewDateRequest, SetReviewDateResponse>(MappaServices.Assessments.FindMethodByName("SetReviewDate"),
+                new SetReviewDateRequest { AssessmentId = context.Value(id)!, ReviewDate = Output.ToDate(day), Reason = context.Value(reason)! });
+            if (context.Json)
+            {
+                Output.WriteJson(context, response);
+                return ExitCodes.Ok;
+            }
+            WriteAssessment(context, response.Assessment);
+            return ExitCodes.Ok;
+        });
         return command;
     }
 
