@@ -167,6 +167,27 @@ public sealed class AssessmentCommandsTests(RunningSuite suite) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_coordinator_moves_a_review_date_and_an_assessor_may_not()
+    {
+        using var cli = new CliRunner(suite);
+        await cli.LoginAsync(Role.Assessor);
+        var subject = await RegisterAsync(cli);
+        var recorded = await cli.RunAsync("assessments", "record", "--file", cli.WriteFile("a.json", StableJson(subject, score: 1)), "--json");
+        var assessment = JsonParser.Default.Parse<RecordAssessmentResponse>(recorded.Out).Assessment;
+        var policy = new DateOnly(assessment.NextReviewDate.Year, assessment.NextReviewDate.Month, assessment.NextReviewDate.Day);
+        var later = policy.AddDays(14).ToString("yyyy-MM-dd");
+
+        var byAssessor = await cli.RunAsync("assessments", "set-review-date", assessment.AssessmentId, "--date", later, "--reason", "Panel availability");
+        await cli.LoginAsync(Role.MappaCoordinator);
+        var byCoordinator = await cli.RunAsync("assessments", "set-review-date", assessment.AssessmentId, "--date", later, "--reason", "Panel availability", "--json");
+
+        Assert.Equal(5, byAssessor.ExitCode);
+        Assert.True(byCoordinator.ExitCode == 0, byCoordinator.ToString());
+        var moved = JsonParser.Default.Parse<SetReviewDateResponse>(byCoordinator.Out).Assessment.NextReviewDate;
+        Assert.Equal(later, $"{moved.Year:0000}-{moved.Month:00}-{moved.Day:00}");
+    }
+
+    [Fact]
     public async Task A_correction_without_its_reason_is_a_usage_error()
     {
         using var cli = new CliRunner(suite);
