@@ -51,7 +51,9 @@ public static class DatabaseServiceCollectionExtensions
                 builder.AddInterceptors(busyTimeout);
             }
             builder.AddInterceptors(provider.GetRequiredService<OutboxCommitInterceptor<TContext>>());
-        });
+        },
+        // Contexts stay scoped; their options depend on nothing scoped, so they are built once rather than per context.
+        contextLifetime: ServiceLifetime.Scoped, optionsLifetime: ServiceLifetime.Singleton);
 
         // Order matters: hosted services start one after another, so the schema exists before the relay runs.
         services.AddHostedService<SchemaMigrationHostedService<TContext>>();
