@@ -116,6 +116,7 @@ return 0;
 async Task<RoundResult> RunRoundAsync(string name, BenchPath path, int events)
 {
     counter.Start(name, events);
+    var cpuBefore = Environment.CpuUsage.TotalTime;
     var started = Stopwatch.GetTimestamp();
     var perWriter = events / options.Writers;
     var writers = Enumerable.Range(0, options.Writers).Select(writer => Task.Run(async () =>
@@ -142,10 +143,11 @@ async Task<RoundResult> RunRoundAsync(string name, BenchPath path, int events)
     var written = Stopwatch.GetElapsedTime(started);
     await counter.Done.WaitAsync(TimeSpan.FromMinutes(10));
     var elapsed = Stopwatch.GetElapsedTime(started);
+    var cpuMsPerEvent = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds / events;
     var latencies = counter.LatenciesMs.Order().ToArray();
-    var result = new RoundResult(name, path, events, elapsed, written, Percentile(latencies, 0.50), Percentile(latencies, 0.95));
+    var result = new RoundResult(name, path, events, elapsed, written, Percentile(latencies, 0.50), Percentile(latencies, 0.95), cpuMsPerEvent);
     if (!name.StartsWith("warmup", StringComparison.Ordinal))
-        Console.Error.WriteLine($"  {name,-12} {result.PerSecond,8:F0} events/s  (writes done {written.TotalSeconds:F2}s, all consumed {elapsed.TotalSeconds:F2}s, p50 {result.P50Ms:F0} ms, p95 {result.P95Ms:F0} ms)");
+        Console.Error.WriteLine($"  {name,-12} {result.PerSecond,8:F0} events/s  (writes done {written.TotalSeconds:F2}s, all consumed {elapsed.TotalSeconds:F2}s, p50 {result.P50Ms:F0} ms, p95 {result.P95Ms:F0} ms, cpu {result.CpuMsPerEvent:F3} ms/event)");
     return result;
 }
 
@@ -191,11 +193,12 @@ static string Report(List<RoundResult> results, BenchOptions options, Uri rabbit
     text.AppendLine("- **dualwrite**: each writer commits a data row, then awaits `IBus.Publish`: the unsafe pattern the outbox replaces, with the same database work.");
     text.AppendLine("- **outbox**: each writer commits the data row and the outbox row in one transaction (`RecordEvent` + `SaveChangesAsync`); the relay publishes.");
     text.AppendLine("- events/s = events / (first write started .. last event consumed); latency = the writer's timestamp before its write/publish to consume.");
+    text.AppendLine("- cpu = CPU time of the benchmark process (writers, relay, bus, consumer; not PostgreSQL or RabbitMQ) per event: less sensitive than events/s to what else the machine runs.");
     text.AppendLine();
-    text.AppendLine("| round | events/s | writers done (s) | all consumed (s) | latency p50 (ms) | latency p95 (ms) |");
-    text.AppendLine("|---|---:|---:|---:|---:|---:|");
+    text.AppendLine("| round | events/s | writers done (s) | all consumed (s) | latency p50 (ms) | latency p95 (ms) | cpu (ms/event) |");
+    text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
     foreach (var r in results)
-        text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.PerSecond:F0} | {r.Written.TotalSeconds:F2} | {r.Elapsed.TotalSeconds:F2} | {r.P50Ms:F0} | {r.P95Ms:F0} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.PerSecond:F0} | {r.Written.TotalSeconds:F2} | {r.Elapsed.TotalSeconds:F2} | {r.P50Ms:F0} | {r.P95Ms:F0} | {r.CpuMsPerEvent:F3} |");
     text.AppendLine();
     // Rounds run back to back, so each round's outbox/raw pair saw nearly the same background load; the median of
     // those pairs is less sensitive to load drifting during the run than the ratio of the two medians.
@@ -203,7 +206,9 @@ static string Report(List<RoundResult> results, BenchOptions options, Uri rabbit
         .Select(round => results.Single(r => r.Name == $"outbox-{round}").PerSecond / results.Single(r => r.Name == $"raw-{round}").PerSecond)
         .Order().ToArray();
     var pairedRatio = pairs[options.Rounds / 2];
-    text.AppendLine(CultureInfo.InvariantCulture, $"Medians: raw {raw:F0} events/s, dualwrite {dual:F0} events/s, outbox {outbox:F0} events/s.");
+    double MedianCpu(BenchPath path) => results.Where(r => r.Path == path).Select(r => r.CpuMsPerEvent).Order().ElementAt(options.Rounds / 2);
+    text.AppendLine(CultureInfo.InvariantCulture, $"Medians: raw {raw:F0} events/s, dualwrite {dual:F0} events/s, outbox {outbox:F0} events/s; " +
+        $"benchmark-process CPU per event: raw {MedianCpu(BenchPath.Raw):F3} ms, dualwrite {MedianCpu(BenchPath.DualWrite):F3} ms, outbox {MedianCpu(BenchPath.Outbox):F3} ms.");
     text.AppendLine(CultureInfo.InvariantCulture, $"Outbox / raw: ratio of medians {outbox / raw:F2}; per-round ratios {string.Join(", ", pairs.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))}, median **{pairedRatio:F2}** " +
         $"(target >= 0.70: {(pairedRatio >= 0.7 ? "met" : "not met")}). Outbox / dualwrite: {outbox / dual:F2}.");
     text.AppendLine();
@@ -233,7 +238,7 @@ enum BenchPath
     Outbox,
 }
 
-sealed record RoundResult(string Name, BenchPath Path, int Events, TimeSpan Elapsed, TimeSpan Written, double P50Ms, double P95Ms)
+sealed record RoundResult(string Name, BenchPath Path, int Events, TimeSpan Elapsed, TimeSpan Written, double P50Ms, double P95Ms, double CpuMsPerEvent)
 {
     public double PerSecond => Events / Elapsed.TotalSeconds;
 }
