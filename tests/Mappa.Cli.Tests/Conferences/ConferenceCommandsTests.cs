@@ -176,6 +176,14 @@ public sealed class ConferenceCommandsTests(RunningSuite suite) : IClassFixture<
         }
         var apologies = await cli.RunAsync("conferences", "attendance", id, "--agency-kind", "PRISON_SERVICE", "--status", "apologies");
         var decided = await cli.RunAsync("conferences", "decide", id, "--subject", subject, "--level", "2", "--category", "2", "--json");
+        var action = await cli.RunAsync("conferences", "add-action", id, "--subject", subject, "--description", "Confirm accommodation",
+            "--owner-agency", "housing", "--due", DateTime.UtcNow.AddDays(14).ToString("yyyy-MM-dd"), "--json");
+        Assert.True(action.ExitCode == 0, action.ToString());
+        var actionId = JsonParser.Default.Parse<AddPlanActionResponse>(action.Out).PlanAction.ActionId;
+        var done = await cli.RunAsync("conferences", "action-status", id, "--action", actionId, "--status", "done");
+        Assert.True(done.ExitCode == 0, done.ToString());
+        Assert.Contains("Confirm accommodation", done.Out);
+        Assert.Contains("DONE", done.Out);
         var minuted = await cli.RunAsync("conferences", "minute", id, "--summary", "Level 2 agreed.");
         var statistics = await cli.RunAsync("conferences", "stats", "--area", "dundee");
 

@@ -28,6 +28,8 @@ public static class ConferencesCommand
         command.Subcommands.Add(Held(run));
         command.Subcommands.Add(Attendance(run));
         command.Subcommands.Add(Decide(run));
+        command.Subcommands.Add(AddAction(run));
+        command.Subcommands.Add(ActionStatus(run));
         command.Subcommands.Add(MinuteConference(run));
         command.Subcommands.Add(Cancel(run));
         command.Subcommands.Add(Statistics(run));
@@ -286,6 +288,53 @@ public static class ConferencesCommand
         return command;
     }
 
+    private static Command AddAction(CommandRunner run)
+    {
+        var id = ConferenceId();
+        var subject = new Option<string>("--subject") { Description = "The subject the action is for.", Required = true };
+        var description = new Option<string>("--description") { Description = "What is to be done.", Required = true };
+        var owner = new Option<string>("--owner-agency") { Description = "The agency kind responsible, e.g. HOUSING.", Required = true };
+        var ownerName = new Option<string?>("--owner-name") { Description = "The person responsible." };
+        var due = new Option<string?>("--due") { Description = "Due date (yyyy-MM-dd)." };
+        var command = new Command("add-action", "Add a risk-management plan action agreed at a held conference.") { id, subject, description, owner, ownerName, due };
+        run.SetAction(command, async context =>
+        {
+            var conference = await CallAsync<AddPlanActionRequest, AddPlanActionResponse>(context, "AddPlanAction", new AddPlanActionRequest
+            {
+                RequestId = Guid.NewGuid().ToString(),
+                ConferenceId = context.Value(id)!,
+                SubjectId = context.Value(subject)!,
+                Description = context.Value(description)!,
+                OwnerAgency = EnumWords.Parse<AgencyKind>(context.Value(owner)!, "--owner-agency"),
+                OwnerName = context.Value(ownerName) ?? "",
+                DueDate = ParseDate(context.Value(due), "--due"),
+            }, r => r.Conference);
+            return Show(context, conference, "Plan action added.");
+        });
+        return command;
+    }
+
+    private static Command ActionStatus(CommandRunner run)
+    {
+        var id = ConferenceId();
+        var action = new Option<string>("--action") { Description = "The plan action's id.", Required = true };
+        var status = new Option<string>("--status") { Description = "DONE or CANCELLED.", Required = true };
+        var reason = new Option<string?>("--reason") { Description = "Why it is cancelled." };
+        var command = new Command("action-status", "Close a plan action as done or cancelled.") { id, action, status, reason };
+        run.SetAction(command, async context =>
+        {
+            var conference = await CallAsync<UpdatePlanActionStatusRequest, UpdatePlanActionStatusResponse>(context, "UpdatePlanActionStatus", new UpdatePlanActionStatusRequest
+            {
+                ConferenceId = context.Value(id)!,
+                ActionId = context.Value(action)!,
+                Status = EnumWords.Parse<PlanActionStatus>(context.Value(status)!, "--status"),
+                Reason = context.Value(reason) ?? "",
+            }, r => r.Conference);
+            return Show(context, conference, "Plan action updated.");
+        });
+        return command;
+    }
+
     private static Command MinuteConference(CommandRunner run)
     {
         var id = ConferenceId();
@@ -421,6 +470,16 @@ public static class ConferencesCommand
                     Output.Show(decision.NextReviewDate) + (decision.ReviewDateOverridden ? " (overridden)" : ""));
             }
             context.Console.Write(decisions);
+        }
+        if (conference.PlanActions.Count > 0)
+        {
+            var actions = Output.Table("Action", "Subject", "Description", "Owner", "Due", "Status");
+            foreach (var planAction in conference.PlanActions)
+            {
+                actions.AddText(planAction.ActionId, planAction.SubjectId, planAction.Description,
+                    $"{EnumWords.Show(planAction.OwnerAgency)} {planAction.OwnerName}".Trim(), Output.Show(planAction.DueDate), EnumWords.Show(planAction.Status));
+            }
+            context.Console.Write(actions);
         }
         return ExitCodes.Ok;
     }
