@@ -2,9 +2,15 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Mappa.Events;
-using Mappa.Events.RiskAssessment;
-using Mappa.RiskAssessment.Persistence;
+using Mappa.Contracts;
+using Mappa.Contracts.Common.V1;
+using Mappa.Contracts.RiskAssessment.V1;
+using Mappa.RiskAssessment.Features.Instruments;
+using Mappa.RiskAssessment.Features.Instruments.Contracts;
+using Mappa.RiskAssessment.Features.Instruments.LsCmi;
+using Mappa.RiskAssessment.Features.Instruments.RuleSets;
+using Mappa.Scheduling.Features.Calendar;
+using Mappa.Security;
 using Mappa.Scheduling.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -14,16 +20,17 @@ using static Mappa.Scheduling.Tests.Service.SchedulingDriver;
 namespace Mappa.Scheduling.Tests.Service;
 
 /// <summary>
-/// The deployed shape: every service on its own PostgreSQL database, events through a real RabbitMQ. A review date
-/// leaves RiskAssessment through its outbox, the scheduling clock is advanced, and two partner subscriber queues
-/// bound to the "review due" exchange each hold the due event exactly once.
+/// The deployed shape: every service on its own PostgreSQL database, events through a real RabbitMQ. An assessment
+/// recorded in RiskAssessment (by RPC) sets a review date, which reaches Scheduling through RiskAssessment's outbox and
+/// the broker; the scheduling clock is advanced, and two partner subscriber queues bound to the "review due" exchange
+/// each hold the due event exactly once.
 /// </summary>
 public sealed class RealBrokerEndToEndTests(SimulatedSchedulingOnRealServers suite) : IClassFixture<SimulatedSchedulingOnRealServers>
 {
     private const string DueExchange = "mappa.scheduling.review.due";
 
     [Fact]
-    public async Task A_review_date_set_in_RiskAssessment_reaches_police_and_social_work_queues_once_when_due()
+    public async Task An_assessment_recorded_in_RiskAssessment_reaches_police_and_social_work_queues_once_when_its_review_is_due()
     {
         using var management = ManagementClient();
         var vhost = suite.Services.GetRequiredService<IConfiguration>()["Mappa:Bus:RabbitMq:VirtualHost"]!;
@@ -36,35 +43,35 @@ public sealed class RealBrokerEndToEndTests(SimulatedSchedulingOnRealServers sui
                 .EnsureSuccessStatusCode();
         }
 
-        // RiskAssessment records the subject, the assessment and its next review date; its relay publishes them.
-        var subjectId = Guid.NewGuid().ToString();
-        var assessmentId = Guid.NewGuid().ToString();
-        await using (var scope = suite.Services.CreateAsyncScope())
-        {
-            var riskAssessment = scope.ServiceProvider.GetRequiredService<RiskAssessmentDbContext>();
-            var assessmentLink = new DetailLink("/mappa.riskassessment.v1.AssessmentService/GetAssessment", "assessment_id", assessmentId);
-            riskAssessment.RecordEvent(new SubjectRegistered
+        // A coordinator registers the subject and an assessor records an LS/CMI in RiskAssessment, which sets the
+        // review date by its policy; its relay publishes the events through the broker.
+        using var coordinator = suite.Channel(suite.Token(Role.MappaCoordinator, Area));
+        var subject = (await coordinator.UnaryAsync<CreateSubjectRequest, CreateSubjectResponse>(MappaServices.Subjects.FindMethodByName("CreateSubject"),
+            new CreateSubjectRequest
             {
-                OccurredAt = DateTimeOffset.UtcNow, Subject = SubjectReference.Of(subjectId),
-                Detail = new DetailLink("/mappa.riskassessment.v1.SubjectService/GetSubject", "subject_id", subjectId), Area = Area,
-            });
-            riskAssessment.RecordEvent(new AssessmentRecorded
+                RequestId = Guid.NewGuid().ToString(),
+                Identifiers = { new ExternalIdentifier { Type = "PNC", Value = "TEST/" + Guid.NewGuid().ToString("N")[..12] } },
+                Category = MappaCategory._2, LeadAgency = AgencyKind.SocialWork, Area = Area, DisplayName = "Test Person",
+            })).Subject;
+        var lsCmi = (LsCmiRuleSet)RuleSetRegistry.LoadDefault().Current(Mappa.RiskAssessment.Features.Instruments.Instrument.LsCmi);
+        using var assessor = suite.Channel(suite.Token(Role.Assessor, Area));
+        var assessment = (await assessor.UnaryAsync<RecordAssessmentRequest, RecordAssessmentResponse>(MappaServices.Assessments.FindMethodByName("RecordAssessment"),
+            new RecordAssessmentRequest
             {
-                OccurredAt = DateTimeOffset.UtcNow, Subject = SubjectReference.Of(subjectId), Detail = assessmentLink,
-                AssessmentId = assessmentId, Instrument = RiskInstrument.LsCmi, RuleSetVersion = "v1", Area = Area,
-            });
-            riskAssessment.RecordEvent(new ReviewDateSet
-            {
-                OccurredAt = DateTimeOffset.UtcNow, Subject = SubjectReference.Of(subjectId), Detail = assessmentLink,
-                AssessmentId = assessmentId, NextReviewDate = new DateOnly(2025, 9, 10),
-            });
-            await riskAssessment.SaveChangesAsync();
-        }
-        var obligationId = "assessment-review:" + assessmentId;
-        await suite.Services.WaitForObligationAsync(obligationId, _ => true);
+                RequestId = Guid.NewGuid().ToString(),
+                SubjectId = subject.SubjectId,
+                Instrument = Mappa.Contracts.RiskAssessment.V1.Instrument.LsCmi,
+                Scores = new LsCmiInput([.. lsCmi.Items.Select(item => new Mappa.RiskAssessment.Features.Instruments.ItemScore(item.Number, item.Min))]).ToContract(),
+                AssessedDate = ReviewCalendarHandlers.ToContract(DateOnly.FromDateTime(DateTime.UtcNow)),
+                AssessorId = "assessor-1",
+                Agency = AgencyKind.SocialWork,
+            })).Assessment;
+        var reviewDate = new DateOnly(assessment.NextReviewDate.Year, assessment.NextReviewDate.Month, assessment.NextReviewDate.Day);
+        var obligationId = "assessment-review:" + assessment.AssessmentId;
+        await suite.Services.WaitForObligationAsync(obligationId, o => o.DueDay == reviewDate.DayNumber);
 
-        await suite.AdvanceToAsync(Morning(2025, 9, 10));
-        await suite.AdvanceToAsync(Morning(2025, 9, 10).AddHours(1));   // a later sweep must not repeat it
+        await suite.AdvanceToAsync(Morning(reviewDate.Year, reviewDate.Month, reviewDate.Day));
+        await suite.AdvanceToAsync(Morning(reviewDate.Year, reviewDate.Month, reviewDate.Day).AddHours(1));   // a later sweep must not repeat it
         var dueEventId = await WaitUntilSentAsync(obligationId, DueExchange);
 
         foreach (var queue in new[] { "police-review-due", "social-work-review-due" })
