@@ -89,8 +89,16 @@ public sealed class ConferenceCommandsTests(RunningSuite suite) : IClassFixture<
         var from = DateTime.UtcNow.Date.AddDays(1);
         var to = from.AddDays(14);
 
-        var result = await cli.RunAsync("conferences", "slots", subject, "--from", from.ToString("yyyy-MM-ddTHH:mmZ"), "--to", to.ToString("yyyy-MM-ddTHH:mmZ"),
-            "--length-minutes", "60", "--max", "3", "--json");
+        string[] slots = ["conferences", "slots", subject, "--from", from.ToString("yyyy-MM-ddTHH:mmZ"), "--to", to.ToString("yyyy-MM-ddTHH:mmZ"),
+            "--length-minutes", "60", "--max", "3", "--json"];
+
+        // Scheduling learns of a new subject through an event: until then it answers NOT_FOUND.
+        var result = await cli.RunAsync(slots);
+        for (var attempt = 0; attempt < 100 && result.ExitCode == 4; attempt++)
+        {
+            await Task.Delay(100);
+            result = await cli.RunAsync(slots);
+        }
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var proposals = JsonParser.Default.Parse<Mappa.Contracts.Scheduling.V1.ProposeConferenceSlotsResponse>(result.Out).Proposals;
