@@ -1,4 +1,5 @@
 using Mappa.CaseConference.Features.Agenda;
+using Mappa.CaseConference.Features.Chronology;
 using Mappa.CaseConference.Features.Conferences;
 using Mappa.CaseConference.Features.Remote;
 using Mappa.CaseConference.Features.ReviewDue;
@@ -44,7 +45,14 @@ public sealed class CaseConferenceModule : IMappaServiceModule
             if (string.IsNullOrWhiteSpace(options.Address) && !string.IsNullOrWhiteSpace(riskAssessment.Value))
                 options.Address = riskAssessment.Value;
         });
+        var schedulingSection = context.Configuration.GetSection(SchedulingClientOptions.SectionName);
+        services.AddOptions<SchedulingClientOptions>().Bind(schedulingSection).PostConfigure(options =>
+        {
+            if (string.IsNullOrWhiteSpace(options.Address) && !string.IsNullOrWhiteSpace(schedulingSection.Value))
+                options.Address = schedulingSection.Value;
+        });
         services.AddSingleton<SuiteServiceChannels>();
+        services.AddScoped<CaseChronologyBuilder>();
         services.AddSingleton<IRiskPictureSource, RiskAssessmentRiskPictures>();
 
         services.AddScoped<ConferenceStore>();

@@ -52,4 +52,19 @@ public sealed class AgendaWithRiskAssessmentDownTests(RiskAssessmentDownSuite su
         Assert.Equal(MappaLevel.Unspecified, summary.Level);
         Assert.Equal(conference.ConferenceId, agenda.Conference.ConferenceId);
     }
+
+    [Fact]
+    public async Task The_chronology_still_lists_the_conferences_and_reports_the_other_sources_unavailable_when_risk_assessment_is_down()
+    {
+        using var coordinator = new ConferenceCalls(suite, ConferenceCalls.NewArea("chronodown"));
+        var subjectId = Guid.NewGuid().ToString();
+        var conference = await coordinator.Create(subjectId);
+
+        var chronology = await CaseChronologyTests.Chronology(coordinator, subjectId);
+
+        Assert.Equal(conference.ConferenceId, Assert.Single(chronology.Entries).RecordId);
+        var unavailable = chronology.Sources.Where(s => !s.Available).ToArray();
+        Assert.Equal([ChronologySource.RiskAssessment, ChronologySource.Scheduling], unavailable.Select(s => s.Source));
+        Assert.All(unavailable, s => Assert.Equal("UNAVAILABLE", s.UnavailableStatus));
+    }
 }

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Mappa.CaseConference.Features.Agenda;
+using Mappa.CaseConference.Features.Chronology;
 using Mappa.CaseConference.Features.Contracts;
 using Mappa.CaseConference.Features.Decisions;
 using Mappa.CaseConference.Features.Statistics;
@@ -19,7 +20,8 @@ namespace Mappa.CaseConference.Features.Conferences;
 /// mappa.caseconference.v1.ConferenceService. Each handler is the same few steps: load the conference through the
 /// caller's view (NOT_FOUND outside it), apply one domain operation, save it with its events in one commit, map back.
 /// </summary>
-public sealed class ConferenceServiceHandlers(ConferenceStore store, ConferenceRules rules, ConferenceClock clock, IRiskPictureSource riskPictures)
+public sealed class ConferenceServiceHandlers(ConferenceStore store, ConferenceRules rules, ConferenceClock clock, IRiskPictureSource riskPictures,
+    CaseChronologyBuilder chronology)
 {
     private const int MaxRequestIdLength = 128;
 
@@ -41,6 +43,7 @@ public sealed class ConferenceServiceHandlers(ConferenceStore store, ConferenceR
         service.Unary<Pb.MinuteConferenceRequest, Pb.MinuteConferenceResponse>("MinuteConference", (h, r, c) => h.MinuteConference(r, c));
         service.Unary<Pb.GetConferenceAgendaRequest, Pb.GetConferenceAgendaResponse>("GetConferenceAgenda", (h, r, c) => h.GetConferenceAgenda(r, c));
         service.Unary<Pb.GetAttendanceStatisticsRequest, Pb.GetAttendanceStatisticsResponse>("GetAttendanceStatistics", (h, r, c) => h.GetAttendanceStatistics(r, c));
+        service.Unary<Pb.GetCaseChronologyRequest, Pb.GetCaseChronologyResponse>("GetCaseChronology", (h, r, c) => h.GetCaseChronology(r, c));
     }
 
     private async Task<Pb.CreateConferenceResponse> CreateConference(Pb.CreateConferenceRequest request, ServerCallContext context)
@@ -271,6 +274,13 @@ public sealed class ConferenceServiceHandlers(ConferenceStore store, ConferenceR
         var conferences = await store.HeldBetweenAsync(period.Start, period.End, area, context.Caller(), context.CancellationToken);
         var held = conferences.Select(HeldConferenceAttendance.Of).OfType<HeldConferenceAttendance>();
         return AttendanceStatistics.Compute(held, period, area.Length > 0 ? area : null).ToContract();
+    }
+
+    private async Task<Pb.GetCaseChronologyResponse> GetCaseChronology(Pb.GetCaseChronologyRequest request, ServerCallContext context)
+    {
+        if (!string.IsNullOrWhiteSpace(request.SubjectId))
+            context.PendingAudit()?.SetSubject(request.SubjectId.Trim());
+        return await chronology.BuildAsync(request.SubjectId, context.Caller(), CallOptions.PropagateFrom(context));
     }
 
     /// <summary>Load through the caller's view, apply, and save with the events when something changed.</summary>

@@ -1,0 +1,15 @@
+namespace Mappa.CaseConference.Features.Remote;
+
+/// <summary>How this service reaches Scheduling (section <c>Mappa:Services:Scheduling</c>), for the case chronology.</summary>
+public sealed class SchedulingClientOptions
+{
+    public const string SectionName = "Mappa:Services:Scheduling";
+
+    /// <summary>Scheduling's gRPC address (or the section's own value); unset in the embedded suite: this process.</summary>
+    public string? Address { get; set; }
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The service's own token for Scheduling; unset: the development token when development keys are allowed.</summary>
+    public string? BearerToken { get; set; }
+}
