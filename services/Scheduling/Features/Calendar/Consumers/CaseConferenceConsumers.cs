@@ -98,8 +98,8 @@ public sealed class ConferenceHeldConsumer(SchedulingDbContext db, ObligationBoo
 }
 
 /// <summary>
-/// A level decided at a meeting sets when the next meeting must review the subject (levels 2 and 3, by the configured
-/// period from the decision); level 1 needs no meetings, so open meeting reviews are cancelled.
+/// A level decided at a meeting sets when the next meeting must review the subject (levels 2 and 3: the date the meeting
+/// set, else the configured period from the decision); level 1 needs no meetings, so open meeting reviews are cancelled.
 /// </summary>
 public sealed class MappaLevelDecidedConsumer(SchedulingDbContext db, SubjectAreas areas, ObligationBook book, SchedulingDomainOptions options,
     MilestoneTiming timing, ILogger<MappaLevelDecidedConsumer> logger)
@@ -127,9 +127,10 @@ public sealed class MappaLevelDecidedConsumer(SchedulingDbContext db, SubjectAre
             return;
 
         var area = await areas.RequireAsync(subjectId, context.CancellationToken);
-        var decidedOn = timing.DateOf(message.OccurredAt);
+        // The meeting's own date (its policy or override) when it says; else the configured period from the decision.
+        var due = message.NextReviewDate ?? timing.DateOf(message.OccurredAt).AddDays(7 * weeks);
         var origin = new ObligationOrigin(ownId, subjectId, area, ReviewKind.MappaMeeting, "caseconference/conferences/" + message.ConferenceId);
-        await book.SetDueDateAsync(origin, decidedOn.AddDays(7 * weeks), context.CancellationToken);
+        await book.SetDueDateAsync(origin, due, context.CancellationToken);
     }
 }
 
