@@ -34,11 +34,20 @@ public static class SuiteHost
         ["Mappa:Auth:DevelopmentKeyDirectory"] = Path.Combine(dataDirectory, "keys"),
     };
 
-    /// <summary>./.mappa in the working directory unless MAPPA_DATA_DIRECTORY says otherwise.</summary>
-    public static string DefaultDataDirectory() =>
-        Environment.GetEnvironmentVariable("MAPPA_DATA_DIRECTORY") is { Length: > 0 } configured
-            ? Path.GetFullPath(configured)
-            : Path.GetFullPath(".mappa");
+    /// <summary>
+    /// $MAPPA_DATA_DIRECTORY, else ~/.mappa/suite: one place however the suite is launched (`dotnet run --project`
+    /// runs it from the project folder), so the `token` command and `mappa login --dev` find the same key.
+    /// </summary>
+    public static string DefaultDataDirectory(Func<string, string?>? variable = null, string? homeDirectory = null)
+    {
+        variable ??= Environment.GetEnvironmentVariable;
+        if (variable("MAPPA_DATA_DIRECTORY") is { Length: > 0 } configured)
+        {
+            return Path.GetFullPath(configured);
+        }
+        homeDirectory ??= Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return Path.Combine(homeDirectory, ".mappa", "suite");
+    }
 
     public static WebApplication Build(string[] args, string dataDirectory) =>
         MappaHost.Build(args, Modules(), Defaults(dataDirectory), embedded: true);

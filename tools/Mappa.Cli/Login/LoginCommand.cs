@@ -20,7 +20,7 @@ public static class LoginCommand
         var hours = new Option<double?>("--hours") { Description = "Development token: lifetime in hours (default 8)." };
         var dataDirectory = new Option<string?>("--data-directory")
         {
-            Description = "Development token: the embedded suite's data directory, whose keys/ sign the token (default $MAPPA_DATA_DIRECTORY, else ./.mappa).",
+            Description = "Development token: the embedded suite's data directory, whose keys/ sign the token (default $MAPPA_DATA_DIRECTORY, else ~/.mappa/suite).",
         };
         var command = new Command("login", "Store a bearer token in ~/.mappa/token for later commands.")
         {
@@ -83,7 +83,7 @@ public static class LoginCommand
         AddIfSet(args, "--hours", hours?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var directory = dataDirectory is { Length: > 0 }
             ? Path.GetFullPath(dataDirectory)
-            : context.Environment.Variable("MAPPA_DATA_DIRECTORY") is { Length: > 0 } configured ? Path.GetFullPath(configured) : Path.GetFullPath(".mappa");
+            : SuiteHost.DefaultDataDirectory(context.Environment.Variable, context.Environment.HomeDirectory);
         using var output = new StringWriter();
         using var error = new StringWriter();
         var exitCode = TokenCommand.Run(args.ToArray(), directory, output, error);
