@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Mappa.Cli.Assessments;
+using Mappa.Cli.Compliance;
 using Mappa.Cli.Conferences;
 using Mappa.Cli.Infrastructure;
 using Mappa.Cli.Login;
@@ -51,6 +52,7 @@ public static class MappaCli
         root.Subcommands.Add(AssessmentsCommand.Create(run));
         root.Subcommands.Add(ReviewsCommand.Create(run));
         root.Subcommands.Add(ConferencesCommand.Create(run));
+        root.Subcommands.Add(ComplianceCommand.Create(run));
         return root;
     }
 }
