@@ -79,24 +79,21 @@ public static class MappaHost
         kestrel.AddServerHeader = false;
         kestrel.Listen(ResolveAddress(grpc.Address), grpc.Port, listen =>
         {
-            if (grpc.Tls.Enabled)
+            // HTTP/2 only: in plaintext Kestrel could not otherwise tell a prior-knowledge HTTP/2 client apart,
+            // and with TLS, ALPN negotiates HTTP/2 for gRPC clients anyway.
+            listen.Protocols = HttpProtocols.Http2;
+            if (!grpc.Tls.Enabled)
             {
-                // With TLS, ALPN negotiates HTTP/2 for gRPC clients.
-                listen.Protocols = HttpProtocols.Http2;
-                listen.UseHttps(https =>
+                return;
+            }
+            listen.UseHttps(https =>
+            {
+                https.ServerCertificate = X509CertificateLoader.LoadPkcs12FromFile(grpc.Tls.CertificatePath!, grpc.Tls.CertificatePassword);
+                if (grpc.Tls.RequestClientCertificate)
                 {
-                    https.ServerCertificate = X509CertificateLoader.LoadPkcs12FromFile(grpc.Tls.CertificatePath!, grpc.Tls.CertificatePassword);
-                    if (grpc.Tls.RequestClientCertificate)
-                    {
-                        https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-                    }
-                });
-            }
-            else
-            {
-                // Plaintext gRPC must be HTTP/2 only: with HTTP/1.1 allowed Kestrel cannot tell a prior-knowledge HTTP/2 client apart.
-                listen.Protocols = HttpProtocols.Http2;
-            }
+                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                }
+            });
         });
         if (operatorEndpoint.Port > 0)
         {
