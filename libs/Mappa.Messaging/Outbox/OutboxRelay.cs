@@ -50,6 +50,7 @@ internal sealed class OutboxRelay<TContext>(
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
+        await WaitForBusStartAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             RelayLease? lease;
@@ -86,6 +87,34 @@ internal sealed class OutboxRelay<TContext>(
                     IsActive = false;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits until the bus has started and bound its receive endpoints once. Hosted services start in order and the
+    /// relay starts before the bus, so without this a row committed at start-up could be published to an exchange
+    /// that this process's own consumer queues are not yet bound to, and be dropped by the broker.
+    /// </summary>
+    private async Task WaitForBusStartAsync(CancellationToken stoppingToken)
+    {
+        if (services.GetService<IBusControl>() is not { } busControl)
+            return;
+        var waited = TimeSpan.Zero;
+        var step = TimeSpan.FromSeconds(10);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var health = await busControl.WaitForHealthStatus(BusHealthStatus.Healthy, step);
+                if (health == BusHealthStatus.Healthy)
+                    return;
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Not healthy within this step; keep waiting, and say so.
+            }
+            waited += step;
+            logger.LogWarning("Outbox relay for {Context} is waiting for the bus to start ({Waited} so far)", typeof(TContext).Name, waited);
         }
     }
 
