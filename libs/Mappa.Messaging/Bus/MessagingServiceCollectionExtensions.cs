@@ -56,6 +56,7 @@ public static class MessagingServiceCollectionExtensions
                     });
                     rabbit.PrefetchCount = settings.PrefetchCount;
                     rabbit.MessageTopology.SetEntityNameFormatter(new DomainEventEntityNameFormatter(rabbit.MessageTopology.EntityNameFormatter));
+                    rabbit.ConfigurePublish(publish => publish.UseExecute(PartnerRoutingHeaders.Apply));
                     rabbit.ConfigureEndpoints(context);
                 });
             }
@@ -64,6 +65,7 @@ public static class MessagingServiceCollectionExtensions
                 bus.UsingInMemory((context, memory) =>
                 {
                     memory.MessageTopology.SetEntityNameFormatter(new DomainEventEntityNameFormatter(memory.MessageTopology.EntityNameFormatter));
+                    memory.ConfigurePublish(publish => publish.UseExecute(PartnerRoutingHeaders.Apply));
                     memory.ConfigureEndpoints(context);
                 });
             }
