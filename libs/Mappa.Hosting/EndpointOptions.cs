@@ -16,17 +16,37 @@ public sealed class GrpcEndpointOptions
     public TlsOptions Tls { get; set; } = new();
 }
 
-/// <summary>TLS for the gRPC endpoint. Without a certificate the endpoint speaks plaintext HTTP/2 (local use, or behind a mesh).</summary>
+/// <summary>
+/// TLS for the gRPC endpoint. Without a certificate the endpoint speaks plaintext HTTP/2 (local use, or behind a mesh
+/// that terminates TLS). With <see cref="ClientCertificateAuthorityPath"/> partner systems may (or, with
+/// <see cref="RequireClientCertificate"/>, must) present a client certificate issued by one of those authorities;
+/// Mappa:Auth:ClientCertificates maps certificates to agencies (docs/security.md).
+/// </summary>
 public sealed class TlsOptions
 {
+    /// <summary>The server certificate: PKCS#12 (.pfx/.p12, with <see cref="CertificatePassword"/>) or PEM (with <see cref="CertificateKeyPath"/>).</summary>
     public string? CertificatePath { get; set; }
 
     public string? CertificatePassword { get; set; }
 
-    /// <summary>Ask partner systems for a client certificate (mutual TLS).</summary>
+    /// <summary>The PEM private key of a PEM <see cref="CertificatePath"/>.</summary>
+    public string? CertificateKeyPath { get; set; }
+
+    /// <summary>Ask partner systems for a client certificate (mutual TLS); a call without one is still accepted.</summary>
     public bool RequestClientCertificate { get; set; }
 
+    /// <summary>Refuse the TLS handshake of a client without a valid certificate.</summary>
+    public bool RequireClientCertificate { get; set; }
+
+    /// <summary>
+    /// PEM bundle of the certificate authorities that issue agencies' client certificates. The only roots trusted
+    /// for client certificates (the machine's store is not), so a certificate from any public CA is refused.
+    /// </summary>
+    public string? ClientCertificateAuthorityPath { get; set; }
+
     public bool Enabled => !string.IsNullOrWhiteSpace(CertificatePath);
+
+    public bool AsksForClientCertificate => RequestClientCertificate || RequireClientCertificate;
 }
 
 /// <summary>The HTTP/1.1 endpoint for operators: /healthz and /metrics (section Mappa:Http). Port 0 disables it.</summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Mappa.Grpc;
 using Mappa.Grpc.Server;
@@ -10,7 +9,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -39,8 +37,7 @@ public static class MappaHost
         var dataDirectory = builder.Configuration["Mappa:DataDirectory"] ?? Path.Combine(AppContext.BaseDirectory, "data");
         var context = new ModuleContext(builder.Configuration, embedded, dataDirectory);
 
-        builder.Services.AddSingleton<RpcMetrics>();
-        builder.Services.AddGrpcInterceptor<ObservabilityInterceptor>();
+        builder.Services.AddMappaObservability();
         builder.Services.AddMappaSecurity(builder.Configuration);
         builder.Services.AddMappaGrpc(options => builder.Configuration.GetSection("Mappa:Grpc:Limits").Bind(options));
         builder.Services.AddHealthChecks();
@@ -50,6 +47,7 @@ public static class MappaHost
         }
         // One bus per process, after every module has added its consumers.
         builder.Services.AddMappaMessaging(builder.Configuration);
+        builder.Services.AddMappaDatabaseProbes();
         configureBuilder?.Invoke(builder);
 
         var app = builder.Build();
@@ -72,6 +70,9 @@ public static class MappaHost
     {
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "Warning",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        // Every RPC's log lines carry its request id, method and caller id (ObservabilityInterceptor's scope);
+        // Logging:Console:FormatterName=json writes them as JSON properties.
+        ["Logging:Console:FormatterOptions:IncludeScopes"] = "true",
     };
 
     private static void ConfigureEndpoints(KestrelServerOptions kestrel, GrpcEndpointOptions grpc, OperatorEndpointOptions operatorEndpoint)
@@ -86,14 +87,7 @@ public static class MappaHost
             {
                 return;
             }
-            listen.UseHttps(https =>
-            {
-                https.ServerCertificate = X509CertificateLoader.LoadPkcs12FromFile(grpc.Tls.CertificatePath!, grpc.Tls.CertificatePassword);
-                if (grpc.Tls.RequestClientCertificate)
-                {
-                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-                }
-            });
+            listen.UseHttps(https => ServerTls.Configure(https, grpc.Tls));
         });
         if (operatorEndpoint.Port > 0)
         {
@@ -119,11 +113,7 @@ public static class MappaHost
         }
         var host = $"*:{operatorEndpoint.Port}";
         app.MapHealthChecks("/healthz").RequireHost(host);
-        app.MapGet("/metrics", (RpcMetrics metrics) =>
-        {
-            var text = new StringBuilder();
-            metrics.WriteTo(text);
-            return Results.Text(text.ToString(), "text/plain; version=0.0.4", Encoding.UTF8);
-        }).RequireHost(host);
+        OperatorEndpoints.MapMetrics(app, host);
+        OperatorEndpoints.MapReadiness(app, host);
     }
 }

@@ -109,6 +109,10 @@ public class RunningSuite : IAsyncLifetime
     public string Token(string role, string area = "glasgow", string agencyKind = "SOCIAL_WORK") =>
         _tokens!.Issue(new DevelopmentTokenRequest($"test-{role}", "test-agency", agencyKind, [area], [role]));
 
+    /// <summary>A token whose agency claim is <paramref name="agency"/> (e.g. to match an agency's client certificate).</summary>
+    public string TokenForAgency(string agency, string role, string area = "glasgow", string agencyKind = "SOCIAL_WORK") =>
+        _tokens!.Issue(new DevelopmentTokenRequest($"test-{role}", agency, agencyKind, [area], [role]));
+
     /// <summary>A channel that sends <paramref name="token"/> (or none) on every call.</summary>
     public GrpcChannel Channel(string? token) => new(Address, new GrpcChannelOptions
     {

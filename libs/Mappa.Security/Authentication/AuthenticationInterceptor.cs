@@ -17,11 +17,19 @@ public sealed partial class AuthenticationInterceptor : IServerInterceptor
     private const string BearerPrefix = "Bearer ";
 
     private readonly BearerTokenValidator _validator;
+    private readonly AgencyCertificates _certificates;
     private readonly ILogger<AuthenticationInterceptor> _logger;
 
+    /// <summary>Without mutual TLS: every client certificate is refused as unmapped.</summary>
     public AuthenticationInterceptor(BearerTokenValidator validator, ILogger<AuthenticationInterceptor> logger)
+        : this(validator, new AgencyCertificates([]), logger)
+    {
+    }
+
+    public AuthenticationInterceptor(BearerTokenValidator validator, AgencyCertificates certificates, ILogger<AuthenticationInterceptor> logger)
     {
         _validator = validator;
+        _certificates = certificates;
         _logger = logger;
     }
 
@@ -43,6 +51,20 @@ public sealed partial class AuthenticationInterceptor : IServerInterceptor
         if (!outcome.IsValid)
         {
             Refuse(context, outcome.FailureReason!);
+        }
+
+        // Mutual TLS: a client certificate names the connected agency's system; the token's agency must be that one.
+        if (context.HttpContext.Connection.ClientCertificate is { } certificate)
+        {
+            var connectedAgency = _certificates.AgencyOf(certificate);
+            if (connectedAgency is null)
+            {
+                Refuse(context, "client certificate is not mapped to an agency");
+            }
+            if (!string.Equals(connectedAgency, outcome.Caller!.Agency, StringComparison.Ordinal))
+            {
+                Refuse(context, "token agency differs from the client certificate's agency");
+            }
         }
 
         context.User = outcome.Principal!;

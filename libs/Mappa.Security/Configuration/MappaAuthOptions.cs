@@ -29,6 +29,25 @@ public sealed class MappaAuthOptions
     /// created if missing and accepted, so tokens from <see cref="Development.DevelopmentTokenIssuer"/> work.
     /// </summary>
     public string? DevelopmentKeyDirectory { get; set; }
+
+    /// <summary>
+    /// Agencies' client certificates (mutual TLS). A call made over a connection with a client certificate is
+    /// accepted only when the certificate is listed here and its agency is the token's agency.
+    /// </summary>
+    public List<AgencyCertificateOptions> ClientCertificates { get; set; } = [];
+}
+
+/// <summary>One agency's client certificate, named by its SHA-256 thumbprint or its exact subject name.</summary>
+public sealed class AgencyCertificateOptions
+{
+    /// <summary>The agency id that tokens carry in their agency claim, e.g. "police-scotland".</summary>
+    public string Agency { get; set; } = "";
+
+    /// <summary>Hex SHA-256 of the certificate (colons and case ignored): one certificate exactly.</summary>
+    public string? Thumbprint { get; set; }
+
+    /// <summary>The subject distinguished name, e.g. "CN=gateway, O=Police Scotland": any certificate the trusted agency authority issues to it.</summary>
+    public string? Subject { get; set; }
 }
 
 /// <summary>One accepted signing key.</summary>

@@ -31,6 +31,7 @@ public static class SecurityServiceCollectionExtensions
 
         // Stateless, so one instance each rather than one per call (AddGrpcInterceptor keeps a prior registration).
         services.TryAddSingleton<AuditInterceptor>();
+        services.TryAddSingleton(provider => new AgencyCertificates(provider.GetRequiredService<IOptions<MappaAuthOptions>>().Value.ClientCertificates));
         services.TryAddSingleton<AuthenticationInterceptor>();
         services.TryAddSingleton<AuthorizationInterceptor>();
         services.AddGrpcInterceptor<AuditInterceptor>();
