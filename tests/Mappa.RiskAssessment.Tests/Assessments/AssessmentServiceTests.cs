@@ -71,6 +71,7 @@ public abstract class AssessmentServiceTests(RunningSuite suite)
     [InlineData("missing_item", "scores.ls_cmi.items")]
     [InlineData("wrong_instrument", "scores.rosh")]
     [InlineData("no_scores", "scores")]
+    [InlineData("override_approved_by_the_assessor", "scores.ls_cmi.professional_override.approver_id")]
     public async Task Invalid_scores_are_refused_with_the_field_path_and_nothing_is_stored(string problem, string expectedFieldPrefix)
     {
         var subject = await RegisterSubjectAsync(suite);
@@ -81,6 +82,12 @@ public abstract class AssessmentServiceTests(RunningSuite suite)
             case "missing_item": request.Scores.LsCmi.Items.RemoveAt(5); break;
             case "wrong_instrument": request.Scores = Rosh(Domain.RoshLevel.Low); break;
             case "no_scores": request.Scores = null; break;
+            case "override_approved_by_the_assessor":
+                request.Scores.LsCmi.ProfessionalOverride = new ProfessionalOverride
+                {
+                    Direction = OverrideDirection.Up, NewLevel = LsCmiLevel.VeryHigh, Reasons = { "Recent escalation." }, ApproverId = request.AssessorId,
+                };
+                break;
         }
         using var assessor = As(Role.Assessor);
 

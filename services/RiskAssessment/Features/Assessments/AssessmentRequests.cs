@@ -48,6 +48,7 @@ public sealed class AssessmentRequests(InstrumentScoring scoring, TimeProvider c
         var scored = Score(request.Scores, declared, violations);
         var circumstances = Circumstances(request.AssessedDate, request.AssessorId, request.Agency, request.LinkedAssessmentId,
             request.SupervisionStartDate, request.EarlierReviewDate, violations);
+        CheckOverrideApprover(scored, request.AssessorId, violations);
         ThrowIfAny(violations);
         return new NewAssessment(Empty(request.RequestId), request.SubjectId, scored!, circumstances!);
     }
@@ -61,6 +62,7 @@ public sealed class AssessmentRequests(InstrumentScoring scoring, TimeProvider c
         var scored = Score(request.Scores, declared: null, violations);
         var circumstances = Circumstances(request.AssessedDate, request.AssessorId, request.Agency, request.LinkedAssessmentId,
             request.SupervisionStartDate, request.EarlierReviewDate, violations);
+        CheckOverrideApprover(scored, request.AssessorId, violations);
         ThrowIfAny(violations);
         return new AssessmentCorrection(Empty(request.RequestId), request.AssessmentId, scored!, request.Reason.Trim(), circumstances!);
     }
@@ -73,6 +75,20 @@ public sealed class AssessmentRequests(InstrumentScoring scoring, TimeProvider c
         CheckReason(request.Reason, "reason", violations);
         ThrowIfAny(violations);
         return new ReviewDateChange(request.AssessmentId, date!.Value, request.Reason.Trim());
+    }
+
+    /// <summary>
+    /// A professional override is a line manager's decision about someone else's assessment: the assessor cannot
+    /// approve their own (the override is what moves a person between supervision levels).
+    /// </summary>
+    private static void CheckOverrideApprover(ScoredInput? scored, string assessorId, List<FieldViolation> violations)
+    {
+        if (scored?.Input is Instruments.LsCmi.LsCmiInput { Override: { } proposed }
+            && !string.IsNullOrWhiteSpace(assessorId)
+            && string.Equals(proposed.ApproverId.Trim(), assessorId.Trim(), StringComparison.OrdinalIgnoreCase))
+        {
+            violations.Add(new("scores.ls_cmi.professional_override.approver_id", "The approving manager must be someone other than the assessor."));
+        }
     }
 
     /// <summary>A date from the contract, or a violation at <paramref name="path"/>; null when unset and optional.</summary>
