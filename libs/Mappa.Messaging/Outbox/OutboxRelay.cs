@@ -121,12 +121,14 @@ internal sealed class OutboxRelay<TContext>(
     private async Task RelayWhileHoldingAsync(RelayLease lease, CancellationToken stoppingToken)
     {
         var consecutiveFailures = 0;
+        // Rows read together with the previous pass's mark-sent, published by the next pass without another read.
+        IReadOnlyList<PendingOutboxRow>? next = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             PassResult result;
             try
             {
-                result = await RelayOnceAsync(lease, stoppingToken);
+                result = await RelayOnceAsync(lease, next, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -135,8 +137,9 @@ internal sealed class OutboxRelay<TContext>(
             catch (Exception exception) when (exception is not ObjectDisposedException)
             {
                 logger.LogWarning(exception, "Outbox relay pass for {Context} failed", typeof(TContext).Name);
-                result = new PassResult(0, Failed: true);
+                result = new PassResult(0, Failed: true, Next: null);
             }
+            next = result.Next;
 
             if (result.Failed)
             {
@@ -152,7 +155,7 @@ internal sealed class OutboxRelay<TContext>(
             }
 
             consecutiveFailures = 0;
-            if (result.Published >= options.BatchSize) continue; // more is probably waiting
+            if (next is { Count: > 0 }) continue; // the backlog is still draining
             await DeleteExpiredIfDueAsync(stoppingToken);
             try
             {
@@ -165,45 +168,80 @@ internal sealed class OutboxRelay<TContext>(
         }
     }
 
-    private async Task<PassResult> RelayOnceAsync(RelayLease lease, CancellationToken stoppingToken)
+    private async Task<PassResult> RelayOnceAsync(RelayLease lease, IReadOnlyList<PendingOutboxRow>? carried, CancellationToken stoppingToken)
     {
-        if (lease.Connection is { } leaseConnection) return await RelayOnceAsync(leaseConnection, stoppingToken);
+        if (lease.Connection is { } leaseConnection) return await RelayOnceAsync(leaseConnection, carried, stoppingToken);
 
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
         await db.Database.OpenConnectionAsync(stoppingToken);
-        return await RelayOnceAsync(db.Database.GetDbConnection(), stoppingToken);
+        return await RelayOnceAsync(db.Database.GetDbConnection(), carried, stoppingToken);
     }
 
-    private async Task<PassResult> RelayOnceAsync(System.Data.Common.DbConnection connection, CancellationToken stoppingToken)
+    /// <summary>
+    /// One pass: publish the rows (those carried from the last pass, else freshly read), then mark the confirmed ones
+    /// sent. When every row was confirmed, the same command reads the next rows, so a draining backlog costs one round
+    /// trip per batch. After a failure nothing is read ahead: the retry after the backoff reads afresh.
+    /// </summary>
+    private async Task<PassResult> RelayOnceAsync(System.Data.Common.DbConnection connection, IReadOnlyList<PendingOutboxRow>? carried,
+        CancellationToken stoppingToken)
     {
-        var rows = await OutboxStore.ReadUnsentAsync(connection, _dialect, options.BatchSize, stoppingToken);
-        if (rows.Count == 0) return new PassResult(0, Failed: false);
+        var rows = carried ?? await OutboxStore.ReadUnsentAsync(connection, _dialect, options.BatchSize, stoppingToken);
+        if (rows.Count == 0) return new PassResult(0, Failed: false, Next: null);
 
-        // GroupBy keeps each subject's rows in sequence order; subjects go concurrently.
-        var chains = await Task.WhenAll(rows.GroupBy(r => r.SubjectKey, StringComparer.Ordinal)
-            .Select(chain => PublishChainAsync(chain.ToArray(), stoppingToken)));
-        var sent = chains.SelectMany(c => c.Sent).ToArray();
+        var chains = await PublishAsync(rows, stoppingToken);
+        var sentCount = 0;
+        foreach (var chain in chains) sentCount += chain.Sent.Count;
+        var sent = new long[sentCount];
+        var at = 0;
+        foreach (var chain in chains)
+        {
+            foreach (var sequence in chain.Sent) sent[at++] = sequence;
+        }
 
         if (_hooks?.AfterPublishBeforeMarkSent is { } hook) await hook(sent, stoppingToken);
 
-        await OutboxStore.MarkSentAsync(connection, _dialect, sent, time.GetUtcNow(), CancellationToken.None);
         var failures = chains.Where(c => c.Failure is not null).ToArray();
+        if (failures.Length == 0)
+        {
+            // Read ahead only while a backlog is likely: a short batch means the table was drained when it was read,
+            // and a commit since then pulses the signal.
+            IReadOnlyList<PendingOutboxRow>? next = null;
+            if (rows.Count >= options.BatchSize)
+                next = await OutboxStore.MarkSentAndReadUnsentAsync(connection, _dialect, sent, time.GetUtcNow(), options.BatchSize, CancellationToken.None);
+            else
+                await OutboxStore.MarkSentAsync(connection, _dialect, sent, time.GetUtcNow(), CancellationToken.None);
+            return new PassResult(sent.Length, Failed: false, Next: next);
+        }
+
+        await OutboxStore.MarkSentAsync(connection, _dialect, sent, time.GetUtcNow(), CancellationToken.None);
         foreach (var failure in failures)
         {
             await OutboxStore.RecordFailureAsync(connection, failure.FailedSequence, failure.Failure!, CancellationToken.None);
         }
-        if (failures.Length > 0)
-        {
-            logger.LogWarning("Outbox relay for {Context} published {Sent} of {Read} events; {Failed} subjects wait for a retry: {Reason}",
-                typeof(TContext).Name, sent.Length, rows.Count, failures.Length, failures[0].Failure);
-        }
-        return new PassResult(sent.Length, Failed: failures.Length > 0);
+        logger.LogWarning("Outbox relay for {Context} published {Sent} of {Read} events; {Failed} subjects wait for a retry: {Reason}",
+            typeof(TContext).Name, sent.Length, rows.Count, failures.Length, failures[0].Failure);
+        return new PassResult(sent.Length, Failed: true, Next: null);
     }
 
-    private async Task<ChainResult> PublishChainAsync(PendingOutboxRow[] chain, CancellationToken stoppingToken)
+    /// <summary>Each subject's rows one after another, in sequence order; different subjects concurrently.</summary>
+    private Task<ChainResult[]> PublishAsync(IReadOnlyList<PendingOutboxRow> rows, CancellationToken stoppingToken)
     {
-        var sent = new List<long>(chain.Length);
+        var chains = new Dictionary<string, List<PendingOutboxRow>>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (!chains.TryGetValue(row.SubjectKey, out var chain)) chains[row.SubjectKey] = chain = [];
+            chain.Add(row);
+        }
+        var tasks = new Task<ChainResult>[chains.Count];
+        var i = 0;
+        foreach (var chain in chains.Values) tasks[i++] = PublishChainAsync(chain, stoppingToken);
+        return Task.WhenAll(tasks);
+    }
+
+    private async Task<ChainResult> PublishChainAsync(List<PendingOutboxRow> chain, CancellationToken stoppingToken)
+    {
+        var sent = new List<long>(chain.Count);
         foreach (var row in chain)
         {
             try
@@ -269,7 +307,7 @@ internal sealed class OutboxRelay<TContext>(
         }
     }
 
-    private sealed record PassResult(int Published, bool Failed);
+    private sealed record PassResult(int Published, bool Failed, IReadOnlyList<PendingOutboxRow>? Next);
 
     private sealed record ChainResult(IReadOnlyList<long> Sent, long FailedSequence, string? Failure);
 }
