@@ -39,7 +39,11 @@ public static class DatabaseServiceCollectionExtensions
         services.AddSingleton<OutboxCommitInterceptor<TContext>>();
 
         var busyTimeout = new SqliteBusyTimeoutInterceptor(options.SqliteBusyTimeout);
-        services.AddDbContext<TContext>((provider, builder) =>
+        // Pooled: a context is created once and reused by later scopes (EF resets its change tracker and state, and
+        // MappaDbContext forgets events recorded but not saved when it goes back), which spares each unit of work the
+        // construction of the context and its internal services. Contexts stay one per scope; their options depend
+        // on nothing scoped.
+        services.AddDbContextPool<TContext>((provider, builder) =>
         {
             if (options.Provider == DatabaseProvider.Postgres)
             {
@@ -51,9 +55,7 @@ public static class DatabaseServiceCollectionExtensions
                 builder.AddInterceptors(busyTimeout);
             }
             builder.AddInterceptors(provider.GetRequiredService<OutboxCommitInterceptor<TContext>>());
-        },
-        // Contexts stay scoped; their options depend on nothing scoped, so they are built once rather than per context.
-        contextLifetime: ServiceLifetime.Scoped, optionsLifetime: ServiceLifetime.Singleton);
+        });
 
         // Order matters: hosted services start one after another, so the schema exists before the relay runs.
         services.AddHostedService<SchemaMigrationHostedService<TContext>>();

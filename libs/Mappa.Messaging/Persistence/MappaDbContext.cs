@@ -158,6 +158,27 @@ public abstract class MappaDbContext(DbContextOptions options) : DbContext(optio
         }
     }
 
+    // Contexts are pooled (AddMappaDatabase): one that goes back to the pool, or is disposed, must not carry events
+    // recorded and never saved into the next unit of work.
+    private void ForgetUnitOfWork()
+    {
+        _recordedEvents.Clear();
+        WroteOutboxRows = false;
+        PendingOutboxWrite = null;
+    }
+
+    public override void Dispose()
+    {
+        ForgetUnitOfWork();
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        ForgetUnitOfWork();
+        return base.DisposeAsync();
+    }
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         _recordedEvents.Count == 0
             ? base.SaveChanges(acceptAllChangesOnSuccess)
