@@ -80,3 +80,24 @@ public sealed record AttendanceRecorded : DomainEvent
     /// <summary>The contract's AttendanceStatus name, e.g. "ATTENDANCE_STATUS_APOLOGIES".</summary>
     public required string Status { get; init; }
 }
+
+/// <summary>
+/// An action agreed at a meeting was done. One event per subject it concerns; the due date it had travels along so a
+/// subscriber that missed the due-date event can still place it. What was done stays behind the RPC.
+/// </summary>
+[DomainEventType("mappa.caseconference.action.completed", 1)]
+public sealed record PlanActionCompleted : DomainEvent
+{
+    public required string ConferenceId { get; init; }
+    public required string ActionId { get; init; }
+    public required DateOnly DueDate { get; init; }
+}
+
+/// <summary>An action agreed at a meeting is no longer required; the reason stays behind the RPC.</summary>
+[DomainEventType("mappa.caseconference.action.cancelled", 1)]
+public sealed record PlanActionCancelled : DomainEvent
+{
+    public required string ConferenceId { get; init; }
+    public required string ActionId { get; init; }
+    public required DateOnly DueDate { get; init; }
+}

@@ -9,6 +9,21 @@ public sealed record SubjectRegistered : DomainEvent
     /// <summary>Local-authority area code responsible for the subject.</summary>
     public required string Area { get; init; }
     public MappaCategory? Category { get; init; }
+    /// <summary>When the subject's supervision in the community started, if known at registration (completion deadlines run from it).</summary>
+    public DateOnly? SupervisionStartDate { get; init; }
+}
+
+/// <summary>
+/// A subject's supervision start date was set or changed after registration. Deadlines that run from the start of
+/// supervision (LS/CMI within 20 working days) are planned from it.
+/// </summary>
+[DomainEventType("mappa.riskassessment.supervision-start-date.set", 1)]
+public sealed record SupervisionStartDateSet : DomainEvent
+{
+    public required DateOnly SupervisionStartDate { get; init; }
+    public DateOnly? PreviousSupervisionStartDate { get; init; }
+    /// <summary>Local-authority area code responsible for the subject.</summary>
+    public required string Area { get; init; }
 }
 
 /// <summary>An assessment with one of the risk instruments was recorded (append-only).</summary>

@@ -132,6 +132,37 @@ public static class ConferenceEvents
         }
     }
 
+    /// <summary>An action done: the review calendar completes the obligation its due date opened, for each subject it concerns.</summary>
+    public static void ActionCompleted(MappaDbContext db, Conference conference, PlanAction action, DateTimeOffset now) =>
+        ForEachSubjectOf(conference, action, subject => db.RecordEvent(new PlanActionCompleted
+        {
+            OccurredAt = now, Subject = subject, Detail = Detail(conference), ConferenceId = conference.Id, ActionId = action.Id, DueDate = action.DueDate,
+        }));
+
+    /// <summary>An action no longer required (the reason stays behind GetConference): the calendar cancels its obligation.</summary>
+    public static void ActionCancelled(MappaDbContext db, Conference conference, PlanAction action, DateTimeOffset now) =>
+        ForEachSubjectOf(conference, action, subject => db.RecordEvent(new PlanActionCancelled
+        {
+            OccurredAt = now, Subject = subject, Detail = Detail(conference), ConferenceId = conference.Id, ActionId = action.Id, DueDate = action.DueDate,
+        }));
+
+    /// <summary>Records <see cref="ActionCompleted"/> or <see cref="ActionCancelled"/> for an action that is now closed.</summary>
+    public static void ActionClosed(MappaDbContext db, Conference conference, PlanAction action, DateTimeOffset now)
+    {
+        if (action.Status == PlanActionStatus.Done)
+            ActionCompleted(db, conference, action, now);
+        else if (action.Status == PlanActionStatus.Cancelled)
+            ActionCancelled(db, conference, action, now);
+    }
+
+    // An action concerns its subject, or every subject of the conference when it names none (as its due-date events did).
+    private static void ForEachSubjectOf(Conference conference, PlanAction action, Action<SubjectReference> record)
+    {
+        var subjects = action.SubjectId is { } one ? [one] : conference.SubjectIds.ToArray();
+        foreach (var subjectId in subjects)
+            record(SubjectReference.Of(subjectId));
+    }
+
     private static Events.MappaLevel ToEvent(Decisions.MappaLevel level) => (Events.MappaLevel)(int)level;
 
     private static DetailLink Detail(Conference conference) => new(GetConferenceMethod, "conference_id", conference.Id);

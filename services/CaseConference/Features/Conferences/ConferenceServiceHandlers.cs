@@ -40,6 +40,8 @@ public sealed class ConferenceServiceHandlers(ConferenceStore store, ConferenceR
         service.Unary<Pb.RecordDecisionRequest, Pb.RecordDecisionResponse>("RecordDecision", (h, r, c) => h.RecordDecision(r, c));
         service.Unary<Pb.AddPlanActionRequest, Pb.AddPlanActionResponse>("AddPlanAction", (h, r, c) => h.AddPlanAction(r, c));
         service.Unary<Pb.UpdatePlanActionStatusRequest, Pb.UpdatePlanActionStatusResponse>("UpdatePlanActionStatus", (h, r, c) => h.UpdatePlanActionStatus(r, c));
+        service.Unary<Pb.CompletePlanActionRequest, Pb.CompletePlanActionResponse>("CompletePlanAction", (h, r, c) => h.CompletePlanAction(r, c));
+        service.Unary<Pb.CancelPlanActionRequest, Pb.CancelPlanActionResponse>("CancelPlanAction", (h, r, c) => h.CancelPlanAction(r, c));
         service.Unary<Pb.MinuteConferenceRequest, Pb.MinuteConferenceResponse>("MinuteConference", (h, r, c) => h.MinuteConference(r, c));
         service.Unary<Pb.GetConferenceAgendaRequest, Pb.GetConferenceAgendaResponse>("GetConferenceAgenda", (h, r, c) => h.GetConferenceAgenda(r, c));
         service.Unary<Pb.GetAttendanceStatisticsRequest, Pb.GetAttendanceStatisticsResponse>("GetAttendanceStatistics", (h, r, c) => h.GetAttendanceStatistics(r, c));
@@ -227,8 +229,56 @@ public sealed class ConferenceServiceHandlers(ConferenceStore store, ConferenceR
 
     private async Task<Pb.UpdatePlanActionStatusResponse> UpdatePlanActionStatus(Pb.UpdatePlanActionStatusRequest request, ServerCallContext context)
     {
-        var changed = await Change(request.ConferenceId, context, (conference, now) => request.ApplyTo(conference, now));
+        var changed = await Change(request.ConferenceId, context, (conference, now) => request.ApplyTo(conference, now),
+            (_, after, now) => ConferenceEvents.ActionClosed(store.Db, after, after.Actions.First(a => a.Id == request.ActionId), now));
         return new Pb.UpdatePlanActionStatusResponse { Conference = Map(changed) };
+    }
+
+    private async Task<Pb.CompletePlanActionResponse> CompletePlanAction(Pb.CompletePlanActionRequest request, ServerCallContext context)
+    {
+        var (conference, action) = await ClosePlanAction("CompletePlanAction", request.RequestId, request.ConferenceId, request.ActionId, context,
+            (conference, now) => conference.CompleteAction(request.ActionId.Trim(), now));
+        return new Pb.CompletePlanActionResponse { Conference = Map(conference), PlanAction = action.ToContract() };
+    }
+
+    private async Task<Pb.CancelPlanActionResponse> CancelPlanAction(Pb.CancelPlanActionRequest request, ServerCallContext context)
+    {
+        var (conference, action) = await ClosePlanAction("CancelPlanAction", request.RequestId, request.ConferenceId, request.ActionId, context,
+            (conference, now) => conference.CancelAction(request.ActionId.Trim(), request.Reason, now));
+        return new Pb.CancelPlanActionResponse { Conference = Map(conference), PlanAction = action.ToContract() };
+    }
+
+    /// <summary>
+    /// Closes one plan action (the domain refuses an action that is not open) and records its event for the review
+    /// calendar. A retry with the same request id answers with the action as the first call left it, changing nothing.
+    /// </summary>
+    private async Task<(Conference Conference, PlanActions.PlanAction Action)> ClosePlanAction(string method, string rawRequestId, string conferenceId,
+        string rawActionId, ServerCallContext context, Func<Conference, DateTimeOffset, Conference> close)
+    {
+        var requestId = CheckRequestId(rawRequestId);
+        var actionId = rawActionId.Trim();
+        if (actionId.Length == 0)
+            throw new ValidationFailedException("action_id", "Required.");
+        var ct = context.CancellationToken;
+        var stored = await store.GetAsync(conferenceId, context.Caller(), ct);
+        Audit(context, stored.Conference, stored.Conference.Actions.FirstOrDefault(a => a.Id == actionId)?.SubjectId);
+        if (requestId is not null && await store.FindRequestAsync(method, requestId, ct) is { } earlier)
+        {
+            var conference = SameConference(earlier, stored);
+            if (earlier.ItemId != actionId)
+                throw new AlreadyExistsException("Request", requestId);
+            return (conference, conference.Actions.First(a => a.Id == actionId));
+        }
+
+        var now = clock.Now;
+        var changed = close(stored.Conference, now);
+        var closed = changed.Actions.First(a => a.Id == actionId);
+        store.Update(stored, changed);
+        if (requestId is not null)
+            store.RememberRequest(method, requestId, changed.Id, closed.Id);
+        ConferenceEvents.ActionClosed(store.Db, changed, closed, now);
+        await store.SaveAsync(ct);
+        return (changed, closed);
     }
 
     private async Task<Pb.MinuteConferenceResponse> MinuteConference(Pb.MinuteConferenceRequest request, ServerCallContext context)
