@@ -172,5 +172,11 @@ public static class RiskAssessmentSchema
                     completed_assessment_id text NULL REFERENCES assessments (assessment_id)
                 );
                 CREATE INDEX ix_assessment_drafts_subject ON assessment_drafts (subject_id);
-                """);
+                """)
+        .Add(5, "subjects_supervision_start",
+            sqlite: "ALTER TABLE subjects ADD COLUMN supervision_start_day INTEGER NULL;",
+            postgres: "ALTER TABLE subjects ADD COLUMN supervision_start_day integer NULL;")
+        // The shared, hash-chained audit_log (mappa.messaging migration 2) replaces audit_entries; its rows are moved
+        // there at start-up by LegacyAuditImport (Features/Assessments/AssessmentAudit.cs), none dropped.
+        .Add(6, "retire_audit_entries", "ALTER TABLE audit_entries RENAME TO audit_entries_legacy;");
 }

@@ -11,7 +11,8 @@ public sealed partial record NewSubject(
     MappaCategory Category,
     AgencyKind LeadAgency,
     string Area,
-    string DisplayName)
+    string DisplayName,
+    DateOnly? SupervisionStartDate = null)
 {
     public const int MaxIdentifiers = 10;
     public const int MaxIdentifierValueLength = 64;

@@ -25,6 +25,9 @@ public sealed class SubjectRecord
 
     public required string CreatedBy { get; init; }
 
+    /// <summary>When supervision in the community started (day number), if known: completion deadlines run from it.</summary>
+    public int? SupervisionStartDay { get; set; }
+
     public List<SubjectIdentifierRecord> Identifiers { get; init; } = [];
 
     internal static void Configure(ModelBuilder model)
@@ -42,6 +45,7 @@ public sealed class SubjectRecord
             subject.Property(s => s.DisplayName).HasColumnName("display_name");
             subject.Property(s => s.CreatedAt).HasColumnName("created_at");
             subject.Property(s => s.CreatedBy).HasColumnName("created_by");
+            subject.Property(s => s.SupervisionStartDay).HasColumnName("supervision_start_day");
             subject.HasMany(s => s.Identifiers).WithOne().HasForeignKey(i => i.SubjectId);
         });
         model.Entity<SubjectIdentifierRecord>(identifier =>

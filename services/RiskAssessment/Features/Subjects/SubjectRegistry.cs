@@ -1,3 +1,4 @@
+using Mappa.Messaging.Audit;
 using Mappa.Core.Errors;
 using Mappa.Core.Paging;
 using Mappa.Events;
@@ -62,6 +63,7 @@ public sealed class SubjectRegistry(RiskAssessmentDbContext db, TimeProvider clo
             DisplayName = request.DisplayName,
             CreatedAt = now.ToUnixTimeMilliseconds(),
             CreatedBy = caller.Subject,
+            SupervisionStartDay = request.SupervisionStartDate?.DayNumber,
             Identifiers = request.Identifiers.Select(i => new SubjectIdentifierRecord { Type = i.Type, Value = i.Value, SubjectId = subjectId }).ToList(),
         };
         db.Subjects.Add(subject);
@@ -72,10 +74,12 @@ public sealed class SubjectRegistry(RiskAssessmentDbContext db, TimeProvider clo
             Detail = new DetailLink(GetSubjectMethod, "subject_id", subjectId),
             Area = request.Area,
             Category = ToEventCategory(request.Category),
+            SupervisionStartDate = request.SupervisionStartDate,
         });
+        Mappa.Security.PendingAudit.Current?.SetSubject(subjectId); // the audit entry is appended with the subject
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await db.SaveChangesAuditedAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
@@ -87,6 +91,51 @@ public sealed class SubjectRegistry(RiskAssessmentDbContext db, TimeProvider clo
             }
             throw;
         }
+        return subject;
+    }
+
+    /// <summary>
+    /// Sets or corrects when the subject's supervision started, announcing it (SupervisionStartDateSet) so deadlines
+    /// that run from it can be planned. The date it already has changes nothing and announces nothing.
+    /// </summary>
+    public async Task<SubjectRecord> SetSupervisionStartDateAsync(string subjectId, DateOnly? supervisionStart, CallerIdentity caller,
+        CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        if (string.IsNullOrWhiteSpace(subjectId))
+        {
+            violations.Add(new("subject_id", "Required."));
+        }
+        if (supervisionStart is null)
+        {
+            violations.Add(new("supervision_start_date", "Required."));
+        }
+        if (violations.Count > 0)
+        {
+            throw new ValidationFailedException(violations);
+        }
+        var subject = await db.Subjects.Include(s => s.Identifiers).FirstOrDefaultAsync(s => s.SubjectId == subjectId, cancellationToken);
+        if (subject is null || !caller.CanSeeArea(subject.Area))
+        {
+            throw new NotFoundException("Subject", subjectId);
+        }
+        var start = supervisionStart!.Value;
+        if (subject.SupervisionStartDay == start.DayNumber)
+        {
+            return subject;
+        }
+        var previous = subject.SupervisionStartDay is { } day ? DateOnly.FromDayNumber(day) : (DateOnly?)null;
+        subject.SupervisionStartDay = start.DayNumber;
+        db.RecordEvent(new SupervisionStartDateSet
+        {
+            OccurredAt = clock.GetUtcNow(),
+            Subject = new SubjectReference(subject.SubjectId, subject.Identifiers.Select(i => new SubjectIdentifier(i.Type, i.Value)).ToList()),
+            Detail = new DetailLink(GetSubjectMethod, "subject_id", subject.SubjectId),
+            SupervisionStartDate = start,
+            PreviousSupervisionStartDate = previous,
+            Area = subject.Area,
+        });
+        await db.SaveChangesAuditedAsync(cancellationToken);
         return subject;
     }
 

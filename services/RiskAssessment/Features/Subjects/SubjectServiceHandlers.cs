@@ -14,6 +14,8 @@ public sealed class SubjectServiceHandlers(SubjectRegistry registry)
         service.Unary<CreateSubjectRequest, CreateSubjectResponse>("CreateSubject", (h, request, context) => h.CreateSubject(request, context));
         service.Unary<GetSubjectRequest, GetSubjectResponse>("GetSubject", (h, request, context) => h.GetSubject(request, context));
         service.Unary<ListSubjectsRequest, ListSubjectsResponse>("ListSubjects", (h, request, context) => h.ListSubjects(request, context));
+        service.Unary<SetSupervisionStartDateRequest, SetSupervisionStartDateResponse>("SetSupervisionStartDate",
+            (h, request, context) => h.SetSupervisionStartDate(request, context));
     }
 
     private async Task<CreateSubjectResponse> CreateSubject(CreateSubjectRequest request, ServerCallContext context)
@@ -26,7 +28,8 @@ public sealed class SubjectServiceHandlers(SubjectRegistry registry)
                 request.Category,
                 request.LeadAgency,
                 request.Area,
-                request.DisplayName),
+                request.DisplayName,
+                ToDate(request.SupervisionStartDate)),
             caller,
             context.CancellationToken);
         context.PendingAudit()?.SetSubject(subject.SubjectId);
@@ -49,6 +52,28 @@ public sealed class SubjectServiceHandlers(SubjectRegistry registry)
         return response;
     }
 
+    private async Task<SetSupervisionStartDateResponse> SetSupervisionStartDate(SetSupervisionStartDateRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var subject = await registry.SetSupervisionStartDateAsync(request.SubjectId.Trim(), ToDate(request.SupervisionStartDate), caller, context.CancellationToken);
+        context.PendingAudit()?.SetSubject(subject.SubjectId);
+        return new SetSupervisionStartDateResponse { Subject = ToContract(subject, caller) };
+    }
+
+    // An unset (or all-zero) date is "not given"; a date that is not on the calendar is INVALID_ARGUMENT.
+    private static DateOnly? ToDate(Google.Type.Date? date)
+    {
+        if (date is null || (date.Year == 0 && date.Month == 0 && date.Day == 0))
+        {
+            return null;
+        }
+        if (date.Year < 1900 || date.Year > 9999 || date.Month is < 1 or > 12 || date.Day < 1 || date.Day > DateTime.DaysInMonth(date.Year, date.Month))
+        {
+            throw new Mappa.Core.Errors.ValidationFailedException("supervision_start_date", "Not a valid calendar date.");
+        }
+        return new DateOnly(date.Year, date.Month, date.Day);
+    }
+
     private static Subject ToContract(SubjectRecord record, CallerIdentity caller)
     {
         var subject = new Subject
@@ -62,6 +87,11 @@ public sealed class SubjectServiceHandlers(SubjectRegistry registry)
             DisplayName = caller.MaySeePersonalDetail ? record.DisplayName : "",
             CreateTime = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(record.CreatedAt)),
         };
+        if (record.SupervisionStartDay is { } day)
+        {
+            var start = DateOnly.FromDayNumber(day);
+            subject.SupervisionStartDate = new Google.Type.Date { Year = start.Year, Month = start.Month, Day = start.Day };
+        }
         subject.Identifiers.AddRange(record.Identifiers.Select(i => new ExternalIdentifier { Type = i.Type, Value = i.Value }));
         return subject;
     }
