@@ -80,6 +80,36 @@ public sealed class RiskPictureDeadlineTests : IAsyncLifetime
         });
     }
 
+    [Fact]
+    public async Task A_token_file_renewed_on_disk_is_sent_from_the_next_call_on()
+    {
+        var address = _standIn!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var tokenFile = Path.Combine(Path.GetTempPath(), $"mappa-service-token-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(tokenFile, "first-token\n");
+        try
+        {
+            using var channels = new SuiteServiceChannels(Options.Create(new MappaAuthOptions()), TimeProvider.System);
+            var pictures = new RiskAssessmentRiskPictures(
+                Options.Create(new RiskAssessmentClientOptions { Address = address, BearerToken = "configured-token", BearerTokenFile = tokenFile }),
+                channels,
+                NullLogger<RiskAssessmentRiskPictures>.Instance);
+
+            await pictures.FetchAsync("subject-1", new CallOptions());
+            await File.WriteAllTextAsync(tokenFile, "renewed-token");
+            File.SetLastWriteTimeUtc(tokenFile, DateTime.UtcNow.AddMinutes(1)); // a renewal within the file system's time resolution
+            await pictures.FetchAsync("subject-1", new CallOptions());
+
+            var sent = _received.Select(r => r.Authorization).ToList();
+            Assert.Equal(4, sent.Count);
+            Assert.Equal(["Bearer first-token", "Bearer first-token"], sent.Take(2));
+            Assert.Equal(["Bearer renewed-token", "Bearer renewed-token"], sent.Skip(2));
+        }
+        finally
+        {
+            File.Delete(tokenFile);
+        }
+    }
+
     // "29984m", "30S", "1H" ... to milliseconds.
     private static long GrpcTimeoutMilliseconds(string? header)
     {

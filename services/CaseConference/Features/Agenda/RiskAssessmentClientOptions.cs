@@ -22,4 +22,10 @@ public sealed class RiskAssessmentClientOptions
     /// summary unavailable.
     /// </summary>
     public string? BearerToken { get; set; }
+
+    /// <summary>
+    /// A file holding the service's token, re-read whenever it changes, for deployments where an agent of the
+    /// identity provider renews short-lived tokens on disk. Takes precedence over <see cref="BearerToken"/>.
+    /// </summary>
+    public string? BearerTokenFile { get; set; }
 }

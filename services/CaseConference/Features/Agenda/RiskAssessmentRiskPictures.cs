@@ -73,7 +73,7 @@ public sealed partial class RiskAssessmentRiskPictures(
         }
     }
 
-    private GrpcChannel Channel() => channels.For(options.Value.Address, options.Value.BearerToken);
+    private GrpcChannel Channel() => channels.For(options.Value.Address, options.Value.BearerToken, options.Value.BearerTokenFile);
 
     /// <summary>The status as its proto name, e.g. DEADLINE_EXCEEDED.</summary>
     internal static string StatusName(StatusCode code) => code switch

@@ -44,7 +44,7 @@ public sealed class CaseChronologyBuilder(
         var conferences = (await store.ForSubjectAsync(subjectId, ct)).Where(conference => ConferenceVisibility.CanSee(caller, conference)).ToArray();
 
         var raOptions = Capped(callerOptions, riskAssessment.Value.Timeout);
-        var raChannel = channels.For(riskAssessment.Value.Address, riskAssessment.Value.BearerToken);
+        var raChannel = channels.For(riskAssessment.Value.Address, riskAssessment.Value.BearerToken, riskAssessment.Value.BearerTokenFile);
         var (subject, subjectFailure) = await RiskAssessmentRiskPictures.Attempt(() => raChannel.UnaryAsync<Ra.GetSubjectRequest, Ra.GetSubjectResponse>(
             GetSubject, new Ra.GetSubjectRequest { SubjectId = subjectId }, raOptions), ct);
         bool subjectVisible = subject?.Subject is { } found && caller.CanSeeArea(found.Area);
@@ -67,7 +67,7 @@ public sealed class CaseChronologyBuilder(
         }
         if (hidden is null && mayReadReviews)
         {
-            var scChannel = channels.For(scheduling.Value.Address, scheduling.Value.BearerToken);
+            var scChannel = channels.For(scheduling.Value.Address, scheduling.Value.BearerToken, scheduling.Value.BearerTokenFile);
             reviews = RiskAssessmentRiskPictures.Attempt(() => scChannel.UnaryAsync<Sc.ListReviewObligationsRequest, Sc.ListReviewObligationsResponse>(
                 ListReviewObligations, new Sc.ListReviewObligationsRequest { SubjectId = subjectId, PageSize = MaxRemoteEntries },
                 Capped(callerOptions, scheduling.Value.Timeout)), ct);

@@ -12,4 +12,10 @@ public sealed class SchedulingClientOptions
 
     /// <summary>The service's own token for Scheduling; unset: the development token when development keys are allowed.</summary>
     public string? BearerToken { get; set; }
+
+    /// <summary>
+    /// A file holding the service's token, re-read whenever it changes, for deployments where an agent of the
+    /// identity provider renews short-lived tokens on disk. Takes precedence over <see cref="BearerToken"/>.
+    /// </summary>
+    public string? BearerTokenFile { get; set; }
 }
