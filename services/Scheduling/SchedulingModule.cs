@@ -40,6 +40,7 @@ public sealed class SchedulingModule : IMappaServiceModule
         services.AddHostedService<SweepService>();
         services.AddScoped<ObligationBook>();
         services.AddScoped<SubjectAreas>();
+        services.AddScoped<CompletionDeadlineBook>();
         services.AddScoped<ReviewCalendarQueries>();
         services.AddScoped<ReviewCalendarHandlers>();
         services.AddScoped<SimulationHandlers>();
@@ -66,6 +67,10 @@ public sealed class SchedulingModule : IMappaServiceModule
             bus.AddConsumer<ConferenceHeldConsumer>().Endpoint(Calendar);
             bus.AddConsumer<MappaLevelDecidedConsumer>().Endpoint(Calendar);
             bus.AddConsumer<ActionDueDateSetConsumer>().Endpoint(Calendar);
+            bus.AddConsumer<SupervisionStartDateSetConsumer>().Endpoint(Calendar);
+            bus.AddConsumer<AttendanceRecordedConsumer>().Endpoint(Calendar);
+            bus.AddConsumer<PlanActionCompletedConsumer>().Endpoint(Calendar);
+            bus.AddConsumer<PlanActionCancelledConsumer>().Endpoint(Calendar);
         });
     }
 

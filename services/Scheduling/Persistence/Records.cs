@@ -82,6 +82,8 @@ public sealed class ObligationRecord
             s.HasKey(x => x.SubjectId);
             s.Property(x => x.SubjectId).HasColumnName("subject_id");
             s.Property(x => x.Area).HasColumnName("area");
+            s.Property(x => x.KnownSince).HasColumnName("known_since");
+            s.Property(x => x.SupervisionStartDay).HasColumnName("supervision_start_day");
         });
         model.Entity<BookedConferenceRecord>(c =>
         {
@@ -102,6 +104,24 @@ public sealed class ObligationRecord
             a.Property(x => x.AssessmentId).HasColumnName("assessment_id");
             a.Property(x => x.SubjectId).HasColumnName("subject_id");
             a.Property(x => x.Instrument).HasColumnName("instrument");
+            a.Property(x => x.RecordedAt).HasColumnName("recorded_at");
+            a.Property(x => x.SupersededAt).HasColumnName("superseded_at");
+        });
+        model.Entity<HeldConferenceRecord>(c =>
+        {
+            c.ToTable("held_conferences");
+            c.HasKey(x => x.ConferenceId);
+            c.Property(x => x.ConferenceId).HasColumnName("conference_id");
+            c.Property(x => x.Area).HasColumnName("area");
+            c.Property(x => x.HeldDay).HasColumnName("held_day");
+        });
+        model.Entity<AttendanceRecord>(a =>
+        {
+            a.ToTable("conference_attendance");
+            a.HasKey(x => new { x.ConferenceId, x.Agency });
+            a.Property(x => x.ConferenceId).HasColumnName("conference_id");
+            a.Property(x => x.Agency).HasColumnName("agency");
+            a.Property(x => x.Status).HasColumnName("status");
         });
     }
 }
@@ -140,6 +160,10 @@ public sealed class SubjectAreaRecord
 {
     public required string SubjectId { get; init; }
     public required string Area { get; set; }
+    /// <summary>When this service first heard of the subject (Unix milliseconds, scheduling clock); null for subjects known before it was kept.</summary>
+    public long? KnownSince { get; set; }
+    /// <summary>The start of supervision (day number) when RiskAssessment said; completion deadlines run from it.</summary>
+    public int? SupervisionStartDay { get; set; }
 }
 
 /// <summary>An assessment seen in a RiskAssessment event: its subject and instrument, for the review-date events that name only the assessment.</summary>
@@ -148,6 +172,29 @@ public sealed class KnownAssessmentRecord
     public required string AssessmentId { get; init; }
     public required string SubjectId { get; init; }
     public required int Instrument { get; init; }
+    /// <summary>When it was recorded here (Unix milliseconds, scheduling clock); null for assessments known before it was kept.</summary>
+    public long? RecordedAt { get; set; }
+    /// <summary>When a correction superseded it; a superseded assessment no longer counts as current.</summary>
+    public long? SupersededAt { get; set; }
+}
+
+/// <summary>A MAPPA meeting that was held, in the area it was booked in: the population of the attendance figures.</summary>
+public sealed class HeldConferenceRecord
+{
+    public required string ConferenceId { get; init; }
+    public required string Area { get; set; }
+    public required int HeldDay { get; set; }
+}
+
+/// <summary>
+/// One agency's attendance at a held meeting, as CaseConference's event named it (AGENCY_KIND_*, ATTENDANCE_STATUS_*);
+/// the latest recording wins (attendance can be corrected until the minutes).
+/// </summary>
+public sealed class AttendanceRecord
+{
+    public required string ConferenceId { get; init; }
+    public required string Agency { get; init; }
+    public required string Status { get; set; }
 }
 
 /// <summary>A MAPPA meeting booked in the CaseConference service, as its events told us: for slot search and calendar export.</summary>

@@ -13,6 +13,8 @@ public sealed class SchedulingDbContext(DbContextOptions<SchedulingDbContext> op
     public DbSet<SubjectAreaRecord> SubjectAreas => Set<SubjectAreaRecord>();
     public DbSet<KnownAssessmentRecord> KnownAssessments => Set<KnownAssessmentRecord>();
     public DbSet<BookedConferenceRecord> BookedConferences => Set<BookedConferenceRecord>();
+    public DbSet<HeldConferenceRecord> HeldConferences => Set<HeldConferenceRecord>();
+    public DbSet<AttendanceRecord> Attendance => Set<AttendanceRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

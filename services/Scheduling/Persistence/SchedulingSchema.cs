@@ -154,5 +154,46 @@ public static class SchedulingSchema
                 """)
         .Add(3, "booked_conferences_cancelled",
             sqlite: "ALTER TABLE booked_conferences ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;",
-            postgres: "ALTER TABLE booked_conferences ADD COLUMN cancelled integer NOT NULL DEFAULT 0;");
+            postgres: "ALTER TABLE booked_conferences ADD COLUMN cancelled integer NOT NULL DEFAULT 0;")
+        .Add(4, "compliance_facts",
+            sqlite: """
+                ALTER TABLE known_assessments ADD COLUMN recorded_at INTEGER NULL;
+                ALTER TABLE known_assessments ADD COLUMN superseded_at INTEGER NULL;
+                CREATE INDEX ix_known_assessments_subject ON known_assessments (subject_id, instrument);
+                ALTER TABLE subject_areas ADD COLUMN known_since INTEGER NULL;
+                ALTER TABLE subject_areas ADD COLUMN supervision_start_day INTEGER NULL;
+                CREATE INDEX ix_subject_areas_area ON subject_areas (area, subject_id);
+                CREATE TABLE held_conferences (
+                    conference_id TEXT NOT NULL PRIMARY KEY,
+                    area TEXT NOT NULL,
+                    held_day INTEGER NOT NULL
+                );
+                CREATE INDEX ix_held_conferences_area_day ON held_conferences (area, held_day);
+                CREATE TABLE conference_attendance (
+                    conference_id TEXT NOT NULL,
+                    agency TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    PRIMARY KEY (conference_id, agency)
+                );
+                """,
+            postgres: """
+                ALTER TABLE known_assessments ADD COLUMN recorded_at bigint NULL;
+                ALTER TABLE known_assessments ADD COLUMN superseded_at bigint NULL;
+                CREATE INDEX ix_known_assessments_subject ON known_assessments (subject_id, instrument);
+                ALTER TABLE subject_areas ADD COLUMN known_since bigint NULL;
+                ALTER TABLE subject_areas ADD COLUMN supervision_start_day integer NULL;
+                CREATE INDEX ix_subject_areas_area ON subject_areas (area, subject_id);
+                CREATE TABLE held_conferences (
+                    conference_id text NOT NULL PRIMARY KEY,
+                    area text NOT NULL,
+                    held_day integer NOT NULL
+                );
+                CREATE INDEX ix_held_conferences_area_day ON held_conferences (area, held_day);
+                CREATE TABLE conference_attendance (
+                    conference_id text NOT NULL,
+                    agency text NOT NULL,
+                    status text NOT NULL,
+                    PRIMARY KEY (conference_id, agency)
+                );
+                """);
 }

@@ -34,8 +34,35 @@ public sealed class ComplianceHandlers(ComplianceReporter reporter)
             StillOpen = d.StillOpen,
             Cancelled = d.Cancelled,
         }));
+        report.CurrentAssessments.AddRange(figures.CurrentAssessments.Select(c => new InstrumentCoverage
+        {
+            Instrument = c.Instrument.Code(), Subjects = c.Subjects, Current = c.Current, Overdue = c.Overdue, NotAssessed = c.NotAssessed,
+            ShareCurrent = c.ShareCurrent,
+        }));
+        var deadlines = figures.LsCmiCompletion;
+        report.LscmiCompletion = new CompletionDeadlineFigures
+        {
+            Due = deadlines.Due, Met = deadlines.Met, Missed = deadlines.Missed, StillOpen = deadlines.StillOpen, ShareMet = deadlines.ShareMet,
+        };
+        report.Sa07WithoutRm2000 = new Sa07WithoutRm2000
+        {
+            WithSa07 = figures.Sa07WithoutRm2000.WithSa07, WithoutRm2000 = figures.Sa07WithoutRm2000.WithoutRm2000,
+            ShareWithoutRm2000 = figures.Sa07WithoutRm2000.ShareWithoutRm2000,
+        };
+        report.ConferencesHeld = figures.ConferencesHeld;
+        report.AttendanceByAgency.AddRange(figures.AttendanceByAgency.Select(a => new AgencyAttendance
+        {
+            Agency = ToAgencyKind(a.Agency), Invited = a.Invited, Attended = a.Attended, Apologies = a.Apologies,
+            AbsentWithoutApology = a.AbsentWithoutApology, ShareAttended = a.ShareAttended,
+        }));
         return new GetComplianceReportResponse { Report = report };
     }
+
+    // Events carry the contract's enum value names (AGENCY_KIND_HOUSING); an unknown name reads as unspecified.
+    private static Mappa.Contracts.Common.V1.AgencyKind ToAgencyKind(string name) =>
+        Mappa.Contracts.Common.V1.AgencyReflection.Descriptor.EnumTypes.First(e => e.Name == "AgencyKind").FindValueByName(name) is { } value
+            ? (Mappa.Contracts.Common.V1.AgencyKind)value.Number
+            : Mappa.Contracts.Common.V1.AgencyKind.Unspecified;
 
     private static DateOnly? ToDate(Google.Type.Date? date, string field)
     {

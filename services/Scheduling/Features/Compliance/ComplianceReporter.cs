@@ -14,7 +14,14 @@ public sealed record OverdueBandFigure(int MinDays, int? MaxDays, int Count);
 public sealed record DueInPeriodFigure(ReviewKind Kind, int Due, int CompletedByDueDate, int CompletedLate, int StillOpen, int Cancelled);
 
 public sealed record ComplianceFigures(string Area, DateOnly PeriodStart, DateOnly PeriodEnd, DateTimeOffset AsOf,
-    IReadOnlyList<OverdueBandFigure> OverdueByAge, IReadOnlyList<DueInPeriodFigure> DueInPeriod, IReadOnlyList<string> NotAvailable);
+    IReadOnlyList<OverdueBandFigure> OverdueByAge, IReadOnlyList<DueInPeriodFigure> DueInPeriod, IReadOnlyList<string> NotAvailable)
+{
+    public IReadOnlyList<InstrumentCoverageFigure> CurrentAssessments { get; init; } = [];
+    public CompletionDeadlineFigure LsCmiCompletion { get; init; } = new(0, 0, 0, 0);
+    public Sa07WithoutRm2000Figure Sa07WithoutRm2000 { get; init; } = new(0, 0);
+    public int ConferencesHeld { get; init; }
+    public IReadOnlyList<AgencyAttendanceFigure> AttendanceByAgency { get; init; } = [];
+}
 
 /// <summary>
 /// The compliance figures the review calendar can give for an area and period: reviews overdue by age, and reviews
@@ -26,14 +33,12 @@ public sealed class ComplianceReporter(SchedulingDbContext db, SchedulingClock c
     /// <summary>Age bands in days past due: a week, four weeks, three months, longer.</summary>
     public static IReadOnlyList<(int Min, int? Max)> Bands { get; } = [(1, 7), (8, 28), (29, 90), (91, null)];
 
-    /// <summary>What inspections ask for that the calendar alone cannot answer, and why.</summary>
-    public static IReadOnlyList<string> NotAvailable { get; } =
-    [
-        "Share of subjects with a current assessment per instrument: needs the register of subjects and their current assessments (RiskAssessment), not only review obligations.",
-        "LS/CMI completed within 20 working days of the start of supervision: no event gives the start of supervision yet.",
-        "SA07 without RM2000: needs each subject's assessments by instrument (RiskAssessment).",
-        "Attendance by agency: CaseConference's attendance events are not consumed by this service yet.",
-    ];
+    /// <summary>
+    /// What inspections ask for that this service cannot derive from the events it consumes, and why. Empty now: the
+    /// figures it once listed (current assessments per instrument, LS/CMI within 20 working days, SA07 without RM2000,
+    /// attendance by agency) are computed from RiskAssessment's and CaseConference's events.
+    /// </summary>
+    public static IReadOnlyList<string> NotAvailable { get; } = [];
 
     public async Task<ComplianceFigures> ReportAsync(string area, DateOnly? periodStart, DateOnly? periodEnd, CallerIdentity caller, CancellationToken cancellationToken)
     {
@@ -63,6 +68,8 @@ public sealed class ComplianceReporter(SchedulingDbContext db, SchedulingClock c
             .ToListAsync(cancellationToken);
 
         var overdueAges = new List<int>();
+        var overdueReviews = new List<OverdueReview>();
+        var deadlineOutcomes = new List<DeadlineOutcome>();
         var byKind = new Dictionary<ReviewKind, (int Due, int OnTime, int Late, int Open, int Cancelled)>();
         foreach (var obligation in obligations)
         {
@@ -73,12 +80,23 @@ public sealed class ComplianceReporter(SchedulingDbContext db, SchedulingClock c
             bool openAtAsOf = closedAt is null || closedAt > asOf;
             var dueThen = DueDateAt(obligation, asOf);
             if (openAtAsOf && dueThen < asOfDate)
+            {
                 overdueAges.Add(asOfDate.DayNumber - dueThen.DayNumber);
+                if ((ReviewKind)obligation.ReviewKind == ReviewKind.Assessment && obligation.Instrument is { } instrument)
+                    overdueReviews.Add(new OverdueReview(obligation.SubjectId, (RiskInstrument)instrument));
+            }
 
             var due = DateOnly.FromDayNumber(obligation.DueDay);
             if (due < start || due > end)
                 continue;
             var kind = (ReviewKind)obligation.ReviewKind;
+            if (kind == ReviewKind.CompletionDeadline && obligation.ObligationId.StartsWith(LsCmiDeadline.IdFor(""), StringComparison.Ordinal))
+            {
+                bool closedByAsOf = closedAt is not null && closedAt <= asOf;
+                deadlineOutcomes.Add(ComplianceCalculations.Outcome(due,
+                    closedByAsOf && state == ObligationState.Completed ? timing.DateOf(closedAt!.Value) : null,
+                    closedByAsOf && state == ObligationState.Cancelled, asOfDate));
+            }
             var figures = byKind.GetValueOrDefault(kind);
             figures.Due++;
             if (state == ObligationState.Completed && closedAt is { } completedAt && completedAt <= asOf)
@@ -97,10 +115,36 @@ public sealed class ComplianceReporter(SchedulingDbContext db, SchedulingClock c
             byKind[kind] = figures;
         }
 
+        // The area's subjects as this service knew them at as_of, and their assessments current then.
+        var subjects = await db.SubjectAreas.AsNoTracking()
+            .Where(s => s.Area == area && (s.KnownSince == null || s.KnownSince <= asOfStored))
+            .Select(s => s.SubjectId).ToListAsync(cancellationToken);
+        var current = (await db.KnownAssessments.AsNoTracking()
+            .Where(a => db.SubjectAreas.Any(s => s.SubjectId == a.SubjectId && s.Area == area)
+                && (a.RecordedAt == null || a.RecordedAt <= asOfStored)
+                && (a.SupersededAt == null || a.SupersededAt > asOfStored))
+            .Select(a => new { a.SubjectId, a.Instrument }).ToListAsync(cancellationToken))
+            .Select(a => new CurrentAssessment(a.SubjectId, (RiskInstrument)a.Instrument)).ToList();
+
+        int startDay = start.DayNumber, endDay = end.DayNumber;
+        var held = await db.HeldConferences.AsNoTracking()
+            .Where(c => c.Area == area && c.HeldDay >= startDay && c.HeldDay <= endDay)
+            .Select(c => c.ConferenceId).ToListAsync(cancellationToken);
+        var attendance = await db.Attendance.AsNoTracking()
+            .Where(a => db.HeldConferences.Any(c => c.ConferenceId == a.ConferenceId && c.Area == area && c.HeldDay >= startDay && c.HeldDay <= endDay))
+            .Select(a => new { a.Agency, a.Status }).ToListAsync(cancellationToken);
+
         return new ComplianceFigures(area, start, end, asOf,
             [.. Bands.Select(b => new OverdueBandFigure(b.Min, b.Max, overdueAges.Count(age => age >= b.Min && (b.Max is null || age <= b.Max))))],
             [.. byKind.OrderBy(k => k.Key).Select(k => new DueInPeriodFigure(k.Key, k.Value.Due, k.Value.OnTime, k.Value.Late, k.Value.Open, k.Value.Cancelled))],
-            NotAvailable);
+            NotAvailable)
+        {
+            CurrentAssessments = ComplianceCalculations.Coverage(subjects, current, overdueReviews),
+            LsCmiCompletion = ComplianceCalculations.Deadlines(deadlineOutcomes),
+            Sa07WithoutRm2000 = ComplianceCalculations.Sa07WithoutRm2000(subjects, current),
+            ConferencesHeld = held.Count,
+            AttendanceByAgency = ComplianceCalculations.AttendanceByAgency(attendance.Select(a => (a.Agency, a.Status))),
+        };
     }
 
     private DateTimeOffset StartOfDay(DateOnly date)

@@ -84,16 +84,53 @@ public sealed class ConferenceCancelledConsumer(SchedulingDbContext db, ILogger<
     }
 }
 
-/// <summary>A meeting held: it is the review the subject's open meeting-review obligation asked for.</summary>
-public sealed class ConferenceHeldConsumer(SchedulingDbContext db, ObligationBook book, ILogger<ConferenceHeldConsumer> logger)
+/// <summary>
+/// A meeting held: it is the review the subject's open meeting-review obligation asked for. The meeting is also kept
+/// (area and day) as the population of the attendance-by-agency figures.
+/// </summary>
+public sealed class ConferenceHeldConsumer(SchedulingDbContext db, ObligationBook book, SubjectAreas areas, ILogger<ConferenceHeldConsumer> logger)
     : IdempotentConsumer<ConferenceHeld, SchedulingDbContext>(db, logger)
 {
     protected override string ConsumerName => "scheduling.conference-held";
 
     protected override async Task HandleAsync(ConsumeContext<ConferenceHeld> context)
     {
-        foreach (var open in await book.OpenOfSubjectAsync(context.Message.Subject.SubjectId, ReviewKind.MappaMeeting, context.CancellationToken))
+        var message = context.Message;
+        foreach (var open in await book.OpenOfSubjectAsync(message.Subject.SubjectId, ReviewKind.MappaMeeting, context.CancellationToken))
             book.Close(open, completed: true);
+
+        // One event per subject of the meeting: the first records it, the others find it.
+        var held = await Db.HeldConferences.FirstOrDefaultAsync(c => c.ConferenceId == message.ConferenceId, context.CancellationToken);
+        if (held is null)
+        {
+            var area = await Db.BookedConferences.Where(c => c.ConferenceId == message.ConferenceId).Select(c => c.Area).FirstOrDefaultAsync(context.CancellationToken)
+                ?? await areas.RequireAsync(message.Subject.SubjectId, context.CancellationToken);
+            Db.HeldConferences.Add(new HeldConferenceRecord { ConferenceId = message.ConferenceId, Area = area, HeldDay = message.HeldOn.DayNumber });
+        }
+        else
+        {
+            held.HeldDay = message.HeldOn.DayNumber;
+        }
+    }
+}
+
+/// <summary>
+/// One agency's attendance at a held meeting (codes only), for attendance by agency. The event comes once per subject
+/// of the meeting; the latest recording for an agency wins, as attendance may be corrected until the minutes.
+/// </summary>
+public sealed class AttendanceRecordedConsumer(SchedulingDbContext db, ILogger<AttendanceRecordedConsumer> logger)
+    : IdempotentConsumer<AttendanceRecorded, SchedulingDbContext>(db, logger)
+{
+    protected override string ConsumerName => "scheduling.attendance-recorded";
+
+    protected override async Task HandleAsync(ConsumeContext<AttendanceRecorded> context)
+    {
+        var message = context.Message;
+        var known = await Db.Attendance.FirstOrDefaultAsync(a => a.ConferenceId == message.ConferenceId && a.Agency == message.Agency, context.CancellationToken);
+        if (known is null)
+            Db.Attendance.Add(new AttendanceRecord { ConferenceId = message.ConferenceId, Agency = message.Agency, Status = message.Status });
+        else
+            known.Status = message.Status;
     }
 }
 
@@ -145,9 +182,63 @@ public sealed class ActionDueDateSetConsumer(SchedulingDbContext db, SubjectArea
         var message = context.Message;
         var area = await areas.RequireAsync(message.Subject.SubjectId, context.CancellationToken);
         // Action ids are numbered within their conference (act-1, act-2, ...), and one action may concern several subjects.
-        var origin = new ObligationOrigin($"plan-action:{message.ConferenceId}/{message.ActionId}/{message.Subject.SubjectId}",
-            message.Subject.SubjectId, area, ReviewKind.PlanAction,
-            $"caseconference/conferences/{message.ConferenceId}/actions/{message.ActionId}");
+        var origin = new ObligationOrigin(PlanActionObligations.IdFor(message.ConferenceId, message.ActionId, message.Subject.SubjectId),
+            message.Subject.SubjectId, area, ReviewKind.PlanAction, PlanActionObligations.SourceFor(message.ConferenceId, message.ActionId));
         await book.SetDueDateAsync(origin, message.DueDate, context.CancellationToken);
+    }
+}
+
+public static class PlanActionObligations
+{
+    /// <summary>Action ids are numbered within their conference (act-1, act-2, ...), and one action may concern several subjects.</summary>
+    public static string IdFor(string conferenceId, string actionId, string subjectId) => $"plan-action:{conferenceId}/{actionId}/{subjectId}";
+
+    public static string SourceFor(string conferenceId, string actionId) => $"caseconference/conferences/{conferenceId}/actions/{actionId}";
+
+    /// <summary>
+    /// Completes or cancels the action's obligation for one subject, which stops its reminders and records its completed
+    /// (or cancelled) milestone. If the due-date event has not been seen (it travels separately), the obligation is
+    /// opened from the due date the closing event carries and closed at once; the late due-date event then finds it closed.
+    /// </summary>
+    public static async Task CloseAsync(ObligationBook book, SubjectAreas areas, SchedulingDbContext db, string conferenceId, string actionId,
+        string subjectId, DateOnly dueDate, bool completed, CancellationToken cancellationToken)
+    {
+        var id = IdFor(conferenceId, actionId, subjectId);
+        var record = await book.FindAsync(id, cancellationToken);
+        if (record is null)
+        {
+            var area = await areas.RequireAsync(subjectId, cancellationToken);
+            await book.SetDueDateAsync(new ObligationOrigin(id, subjectId, area, ReviewKind.PlanAction, SourceFor(conferenceId, actionId)), dueDate, cancellationToken);
+            record = db.Obligations.Local.First(o => o.ObligationId == id);
+        }
+        book.Close(record, completed);
+    }
+}
+
+/// <summary>An action agreed at a meeting was done: its obligation is completed (reminders stop, the completed milestone follows).</summary>
+public sealed class PlanActionCompletedConsumer(SchedulingDbContext db, SubjectAreas areas, ObligationBook book, ILogger<PlanActionCompletedConsumer> logger)
+    : IdempotentConsumer<PlanActionCompleted, SchedulingDbContext>(db, logger)
+{
+    protected override string ConsumerName => "scheduling.plan-action-completed";
+
+    protected override Task HandleAsync(ConsumeContext<PlanActionCompleted> context)
+    {
+        var message = context.Message;
+        return PlanActionObligations.CloseAsync(book, areas, Db, message.ConferenceId, message.ActionId, message.Subject.SubjectId, message.DueDate,
+            completed: true, context.CancellationToken);
+    }
+}
+
+/// <summary>An action no longer required: its obligation is cancelled (reminders stop, subscribers can clear an overdue item).</summary>
+public sealed class PlanActionCancelledConsumer(SchedulingDbContext db, SubjectAreas areas, ObligationBook book, ILogger<PlanActionCancelledConsumer> logger)
+    : IdempotentConsumer<PlanActionCancelled, SchedulingDbContext>(db, logger)
+{
+    protected override string ConsumerName => "scheduling.plan-action-cancelled";
+
+    protected override Task HandleAsync(ConsumeContext<PlanActionCancelled> context)
+    {
+        var message = context.Message;
+        return PlanActionObligations.CloseAsync(book, areas, Db, message.ConferenceId, message.ActionId, message.Subject.SubjectId, message.DueDate,
+            completed: false, context.CancellationToken);
     }
 }

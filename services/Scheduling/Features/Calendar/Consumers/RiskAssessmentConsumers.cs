@@ -16,21 +16,44 @@ public static class AssessmentObligations
     public static string SourceFor(string assessmentId) => "riskassessment/assessments/" + assessmentId;
 }
 
-/// <summary>A new subject: remember its area for the events that do not carry one.</summary>
-public sealed class SubjectRegisteredConsumer(SchedulingDbContext db, SubjectAreas areas, ILogger<SubjectRegisteredConsumer> logger)
+/// <summary>
+/// A new subject: remember its area for the events that do not carry one; when its supervision start date is known,
+/// open its LS/CMI completion deadline.
+/// </summary>
+public sealed class SubjectRegisteredConsumer(SchedulingDbContext db, SubjectAreas areas, CompletionDeadlineBook deadlines,
+    ILogger<SubjectRegisteredConsumer> logger)
     : IdempotentConsumer<SubjectRegistered, SchedulingDbContext>(db, logger)
 {
     protected override string ConsumerName => "scheduling.subject-registered";
 
-    protected override Task HandleAsync(ConsumeContext<SubjectRegistered> context) =>
-        areas.RememberAsync(context.Message.Subject.SubjectId, context.Message.Area, context.CancellationToken);
+    protected override async Task HandleAsync(ConsumeContext<SubjectRegistered> context)
+    {
+        var subject = await areas.RememberAsync(context.Message.Subject.SubjectId, context.Message.Area, context.CancellationToken);
+        if (context.Message.SupervisionStartDate is { } start)
+            await deadlines.SupervisionStartedAsync(subject, start, context.CancellationToken);
+    }
+}
+
+/// <summary>A subject's supervision start date set or changed after registration: open or move its LS/CMI completion deadline.</summary>
+public sealed class SupervisionStartDateSetConsumer(SchedulingDbContext db, SubjectAreas areas, CompletionDeadlineBook deadlines,
+    ILogger<SupervisionStartDateSetConsumer> logger)
+    : IdempotentConsumer<SupervisionStartDateSet, SchedulingDbContext>(db, logger)
+{
+    protected override string ConsumerName => "scheduling.supervision-start-date-set";
+
+    protected override async Task HandleAsync(ConsumeContext<SupervisionStartDateSet> context)
+    {
+        var subject = await areas.RememberAsync(context.Message.Subject.SubjectId, context.Message.Area, context.CancellationToken);
+        await deadlines.SupervisionStartedAsync(subject, context.Message.SupervisionStartDate, context.CancellationToken);
+    }
 }
 
 /// <summary>
 /// An assessment recorded: remember its instrument and the subject's area, and complete the review obligation of the
 /// subject's earlier assessment with the same instrument (the new assessment is that review).
 /// </summary>
-public sealed class AssessmentRecordedConsumer(SchedulingDbContext db, SubjectAreas areas, ObligationBook book, ILogger<AssessmentRecordedConsumer> logger)
+public sealed class AssessmentRecordedConsumer(SchedulingDbContext db, SubjectAreas areas, ObligationBook book, CompletionDeadlineBook deadlines,
+    Mappa.Scheduling.Features.Clock.SchedulingClock clock, ILogger<AssessmentRecordedConsumer> logger)
     : IdempotentConsumer<AssessmentRecorded, SchedulingDbContext>(db, logger)
 {
     protected override string ConsumerName => "scheduling.assessment-recorded";
@@ -41,7 +64,15 @@ public sealed class AssessmentRecordedConsumer(SchedulingDbContext db, SubjectAr
         var subjectId = message.Subject.SubjectId;
         await areas.RememberAsync(subjectId, message.Area, context.CancellationToken);
         if (!await Db.KnownAssessments.AnyAsync(a => a.AssessmentId == message.AssessmentId, context.CancellationToken))
-            Db.KnownAssessments.Add(new KnownAssessmentRecord { AssessmentId = message.AssessmentId, SubjectId = subjectId, Instrument = (int)message.Instrument });
+        {
+            Db.KnownAssessments.Add(new KnownAssessmentRecord
+            {
+                AssessmentId = message.AssessmentId, SubjectId = subjectId, Instrument = (int)message.Instrument,
+                RecordedAt = Instants.ToStored(Instants.Now(clock)),
+            });
+        }
+        if (message.Instrument == RiskInstrument.LsCmi)
+            await deadlines.LsCmiRecordedAsync(subjectId, context.CancellationToken);
 
         var ownId = AssessmentObligations.IdFor(message.AssessmentId);
         if (await book.FindAsync(ownId, context.CancellationToken) is { Instrument: null } own)
@@ -75,11 +106,17 @@ public sealed class ReviewDateSetConsumer(SchedulingDbContext db, SubjectAreas a
 }
 
 /// <summary>An assessment superseded by a correction: its review is no longer required (the correction brings its own date).</summary>
-public sealed class AssessmentSupersededConsumer(SchedulingDbContext db, ObligationBook book, ILogger<AssessmentSupersededConsumer> logger)
+public sealed class AssessmentSupersededConsumer(SchedulingDbContext db, ObligationBook book, Mappa.Scheduling.Features.Clock.SchedulingClock clock,
+    ILogger<AssessmentSupersededConsumer> logger)
     : IdempotentConsumer<AssessmentSuperseded, SchedulingDbContext>(db, logger)
 {
     protected override string ConsumerName => "scheduling.assessment-superseded";
 
-    protected override async Task HandleAsync(ConsumeContext<AssessmentSuperseded> context) =>
+    protected override async Task HandleAsync(ConsumeContext<AssessmentSuperseded> context)
+    {
+        // No longer current (its correction counts instead) for the compliance figures.
+        if (await Db.KnownAssessments.FirstOrDefaultAsync(a => a.AssessmentId == context.Message.AssessmentId, context.CancellationToken) is { SupersededAt: null } known)
+            known.SupersededAt = Instants.ToStored(Instants.Now(clock));
         await book.CloseAsync(AssessmentObligations.IdFor(context.Message.AssessmentId), completed: false, context.CancellationToken);
+    }
 }

@@ -1,3 +1,4 @@
+using Mappa.Scheduling.Features.Clock;
 using Mappa.Scheduling.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,15 +8,23 @@ namespace Mappa.Scheduling.Features.Calendar.Consumers;
 /// The area of each subject, learned from events that carry it (subject registered, assessment recorded, conference
 /// scheduled), for events that do not (review date set, level decided, action due date set).
 /// </summary>
-public sealed class SubjectAreas(SchedulingDbContext db)
+public sealed class SubjectAreas(SchedulingDbContext db, SchedulingClock clock)
 {
-    public async Task RememberAsync(string subjectId, string area, CancellationToken cancellationToken)
+    /// <summary>Remembers the subject's area (and, the first time, when it became known: the population of the compliance figures).</summary>
+    public async Task<SubjectAreaRecord> RememberAsync(string subjectId, string area, CancellationToken cancellationToken)
     {
-        var known = await db.SubjectAreas.FirstOrDefaultAsync(s => s.SubjectId == subjectId, cancellationToken);
+        var known = db.SubjectAreas.Local.FirstOrDefault(s => s.SubjectId == subjectId)
+            ?? await db.SubjectAreas.FirstOrDefaultAsync(s => s.SubjectId == subjectId, cancellationToken);
         if (known is null)
-            db.SubjectAreas.Add(new SubjectAreaRecord { SubjectId = subjectId, Area = area });
+        {
+            known = new SubjectAreaRecord { SubjectId = subjectId, Area = area, KnownSince = Instants.ToStored(Instants.Now(clock)) };
+            db.SubjectAreas.Add(known);
+        }
         else
+        {
             known.Area = area;
+        }
+        return known;
     }
 
     /// <summary>
