@@ -5,7 +5,7 @@ namespace Mappa.Grpc.Server;
 
 /// <summary>
 /// Turns whatever a handler or interceptor threw into the status the client gets: registered
-/// <see cref="IExceptionStatusMapper"/>s first, then <see cref="DomainErrorMapping"/>, then cancellation, then INTERNAL.
+/// <see cref="IExceptionStatusMapper"/>s first, then <see cref="DomainErrorMapping"/>, then cancellation, then transient failures (UNAVAILABLE), then INTERNAL.
 /// </summary>
 internal static class ExceptionStatusMapping
 {
@@ -34,6 +34,11 @@ internal static class ExceptionStatusMapping
             return context.HttpContext.RequestAborted.IsCancellationRequested
                 ? new RpcException(StatusCode.Cancelled, "The call was cancelled by the client.", null, null, exception)
                 : new RpcException(StatusCode.DeadlineExceeded, "Deadline Exceeded", null, null, exception);
+        }
+        if (TransientFailureMapping.TryMap(exception) is { } transient)
+        {
+            ServerLog.UnexpectedError(runtime.Logger, context.FullMethodName, StatusCode.Unavailable, exception);
+            return transient;
         }
         ServerLog.UnexpectedError(runtime.Logger, context.FullMethodName, StatusCode.Internal, exception);
         var message = runtime.Options.EnableDetailedErrors

@@ -40,7 +40,12 @@ public static class MessagingServiceCollectionExtensions
             configure?.Invoke(bus);
 
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
-                endpoint.UseMessageRetry(retry => retry.Interval(options.Retry.Limit, options.Retry.Interval)));
+            {
+                endpoint.UseMessageRetry(retry => retry.Interval(options.Retry.Limit, options.Retry.Interval));
+                // Quorum queues (replicated, durable) for clustered brokers; classic stays the default for a dev broker.
+                if (options.RabbitMq.QueueType == RabbitMqQueueType.Quorum && endpoint is IRabbitMqReceiveEndpointConfigurator rabbitEndpoint)
+                    rabbitEndpoint.SetQuorumQueue();
+            });
 
             if (options.Transport == BusTransport.RabbitMq)
             {

@@ -26,6 +26,16 @@ public sealed class RabbitMqOptions
     public string Password { get; set; } = "guest";
     /// <summary>Messages a consumer endpoint takes from the broker ahead of processing.</summary>
     public ushort PrefetchCount { get; set; } = 16;
+    /// <summary>The type of the consumer queues this process declares (Mappa:Bus:RabbitMq:QueueType).</summary>
+    public RabbitMqQueueType QueueType { get; set; } = RabbitMqQueueType.Classic;
+}
+
+public enum RabbitMqQueueType
+{
+    /// <summary>Classic durable queues: a single broker (development, the tests' own broker).</summary>
+    Classic,
+    /// <summary>Quorum queues (x-queue-type=quorum): replicated across a RabbitMQ cluster, for deployments.</summary>
+    Quorum,
 }
 
 /// <summary>Bounded retries of a failing consumer before the message goes to the endpoint's <c>_error</c> queue.</summary>
