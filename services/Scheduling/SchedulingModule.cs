@@ -37,6 +37,7 @@ public sealed class SchedulingModule : IMappaServiceModule
         services.AddSingleton<SweepSignal>();
         services.AddSingleton<MilestoneFeed>();
         services.AddSingleton<MilestonePublisher>();
+        services.AddMappaCountByEnumMetric<SchedulingDbContext, MilestoneRecord, MilestoneKind>("mappa_scheduling_milestones", "Review milestones recorded, by kind.", "kind", db => db.Milestones, m => m.Kind, kind => kind.ToSlug());
         services.AddHostedService<SweepService>();
         services.AddScoped<ObligationBook>();
         services.AddScoped<SubjectAreas>();
