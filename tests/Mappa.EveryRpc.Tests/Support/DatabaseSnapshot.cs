@@ -71,17 +71,20 @@ public sealed record DatabaseSnapshot(IReadOnlyDictionary<string, long> Rows, lo
 
     /// <summary>
     /// Waits (bounded) until every recorded event has been relayed and two consecutive snapshots agree, so that
-    /// consumers of earlier successful calls are not mistaken for writes of the next call.
+    /// consumers of earlier successful calls are not mistaken for writes of the next call
+    /// (a heuristic: the fuzz test replays a call whose window saw writes, rather than trusting this alone).
     /// </summary>
     public static async Task<DatabaseSnapshot> SettledAsync(IServiceProvider services, TimeSpan? bound = null)
     {
         var deadline = DateTime.UtcNow + (bound ?? TimeSpan.FromSeconds(90));
         var previous = await TakeAsync(services);
+        var quiet = 0;
         while (true)
         {
-            await Task.Delay(50);
+            await Task.Delay(100);
             var current = await TakeAsync(services);
-            if (current.UnsentOutboxRows == 0 && current.SameRowsAs(previous) && current.Rows.Count == previous.Rows.Count)
+            quiet = current.UnsentOutboxRows == 0 && current.SameRowsAs(previous) && current.Rows.Count == previous.Rows.Count ? quiet + 1 : 0;
+            if (quiet >= 3)
             {
                 return current;
             }

@@ -110,15 +110,25 @@ public sealed class RawGrpcCaller(Uri address) : IDisposable
         }
         catch (HttpRequestException failure)
         {
-            return new CallOutcome(StatusCode.Unknown, "", [], "connection failed: " + failure.Message);
+            return new CallOutcome(StatusCode.Unknown, "", [], "connection failed: " + Describe(failure));
         }
         catch (IOException failure)
         {
-            return new CallOutcome(StatusCode.Unknown, "", [], "connection dropped: " + failure.Message);
+            return new CallOutcome(StatusCode.Unknown, "", [], "connection dropped: " + Describe(failure));
         }
     }
 
     public void Dispose() => _invoker.Dispose();
+
+    private static string Describe(Exception failure)
+    {
+        var parts = new List<string>();
+        for (var e = failure; e is not null; e = e.InnerException)
+        {
+            parts.Add($"{e.GetType().Name}: {e.Message}");
+        }
+        return string.Join(" <- ", parts);
+    }
 
     private static (StatusCode Status, string Message)? Status(HttpHeaders headers)
     {

@@ -211,8 +211,28 @@ internal sealed class ServerCall
         headers[GrpcProtocol.StatusHeader] = StatusDetails.ToHeaderValue(code);
         if (message.Length > 0)
         {
-            headers[GrpcProtocol.MessageHeader] = PercentEncoding.Encode(message);
+            headers[GrpcProtocol.MessageHeader] = PercentEncoding.Encode(BoundedStatusMessage(message));
         }
+    }
+
+    /// <summary>
+    /// Status text travels in an HTTP/2 header, and peers cap a response's headers (HttpClient 64 KB, grpcio 8 KB
+    /// by default): a message that echoes a huge request value (e.g. a 1 MB id in "Subject '...' was not found")
+    /// would make the client drop the connection instead of reading the status. Longer text is cut here.
+    /// </summary>
+    internal const int MaxStatusMessageLength = 512;
+
+    /// <summary>The largest grpc-status-details-bin value sent; larger details are left out (the status and message still go).</summary>
+    internal const int MaxStatusDetailsLength = 4096;
+
+    internal static string BoundedStatusMessage(string message)
+    {
+        if (message.Length <= MaxStatusMessageLength)
+        {
+            return message;
+        }
+        var cut = char.IsHighSurrogate(message[MaxStatusMessageLength - 1]) ? MaxStatusMessageLength - 1 : MaxStatusMessageLength;
+        return message[..cut] + "...";
     }
 
     private void WriteStatus(StatusCode code, RpcException? error)
@@ -233,13 +253,15 @@ internal sealed class ServerCall
         target[GrpcProtocol.StatusHeader] = StatusDetails.ToHeaderValue(code);
         if (error is not null)
         {
-            if (error.Detail.Length > 0)
+            var detail = BoundedStatusMessage(error.Detail);
+            if (detail.Length > 0)
             {
-                target[GrpcProtocol.MessageHeader] = PercentEncoding.Encode(error.Detail);
+                target[GrpcProtocol.MessageHeader] = PercentEncoding.Encode(detail);
             }
-            if (error.Details is { } details)
+            if (error.Details is { } details
+                && StatusDetails.Encode(code, detail, details) is { Length: <= MaxStatusDetailsLength } encodedDetails)
             {
-                target[GrpcProtocol.StatusDetailsHeader] = StatusDetails.Encode(code, error.Detail, details);
+                target[GrpcProtocol.StatusDetailsHeader] = encodedDetails;
             }
             if (error.Trailers.Count > 0)
             {

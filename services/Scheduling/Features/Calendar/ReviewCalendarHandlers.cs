@@ -61,7 +61,7 @@ public sealed class ReviewCalendarHandlers(ReviewCalendarQueries queries, Milest
         }
         else if (request.ReplayFrom is { } replayFrom)
         {
-            position = await queries.PositionBeforeAsync(replayFrom.ToDateTimeOffset(), cancellationToken);
+            position = await queries.PositionBeforeAsync(ContractTime.Instant(replayFrom, "replay_from")!.Value, cancellationToken);
         }
         else
         {

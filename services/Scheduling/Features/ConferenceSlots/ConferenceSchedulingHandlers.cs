@@ -40,11 +40,11 @@ public sealed class ConferenceSchedulingHandlers(
             throw new NotFoundException("Subject", request.SubjectId);
         context.PendingAudit()?.SetSubject(request.SubjectId);
 
-        var start = request.WindowStart?.ToDateTimeOffset() ?? clock.Now;
+        var start = ContractTime.Instant(request.WindowStart, "window_start") ?? clock.Now;
         DateTimeOffset end;
         if (request.WindowEnd is { } windowEnd)
         {
-            end = windowEnd.ToDateTimeOffset();
+            end = ContractTime.Instant(windowEnd, "window_end")!.Value;
         }
         else
         {
@@ -74,12 +74,12 @@ public sealed class ConferenceSchedulingHandlers(
         {
             Area = area,
             Window = new TimeRange(start, end),
-            MeetingLength = request.MeetingLength?.ToTimeSpan() ?? DefaultMeetingLength,
+            MeetingLength = ContractTime.Length(request.MeetingLength, "meeting_length") ?? DefaultMeetingLength,
             Hours = hours,
             RequiredAgencies = [.. request.RequiredAgencies],
             InvitedAgencies = [.. request.InvitedAgencies],
             Unavailability = [.. request.Unavailability.Select(u => new DomainUnavailability(u.Agency,
-                new TimeRange(u.StartTime?.ToDateTimeOffset() ?? start, u.EndTime?.ToDateTimeOffset() ?? end)))],
+                new TimeRange(ContractTime.Instant(u.StartTime, "unavailability.start_time") ?? start, ContractTime.Instant(u.EndTime, "unavailability.end_time") ?? end)))],
             // The area's meetings are run by its coordinator and attended by the responsible authorities.
             Booked = [.. booked.Select(c => new BookedConference(
                 new TimeRange(DateTimeOffset.FromUnixTimeMilliseconds(c.StartsAt), DateTimeOffset.FromUnixTimeMilliseconds(c.StartsAt) + DefaultMeetingLength),
@@ -128,7 +128,7 @@ public sealed class ConferenceSchedulingHandlers(
         {
             ConferenceId = conference.ConferenceId,
             Start = start,
-            End = start + (request.MeetingLength?.ToTimeSpan() ?? DefaultMeetingLength),
+            End = start + (ContractTime.Length(request.MeetingLength, "meeting_length") ?? DefaultMeetingLength),
             MappaLevel = conference.Level ?? 2,
             Location = string.IsNullOrWhiteSpace(request.Location) ? null : request.Location,
             Organizer = request.Organizer is { } organizer ? new OrganizerMailbox(organizer.AgencyName, organizer.Email) : null,
