@@ -22,6 +22,15 @@ public static class MappaServices
 
     public static ServiceDescriptor Simulation => Find(Scheduling.V1.SimulationServiceReflection.Descriptor, "SimulationService");
 
+    /// <summary>RiskAssessment's audit log (mappa.riskassessment.v1.AuditLogService).</summary>
+    public static ServiceDescriptor RiskAssessmentAuditLog => Find(RiskAssessment.V1.AuditLogServiceReflection.Descriptor, "AuditLogService");
+
+    /// <summary>CaseConference's audit log (mappa.caseconference.v1.AuditLogService).</summary>
+    public static ServiceDescriptor CaseConferenceAuditLog => Find(CaseConference.V1.AuditLogServiceReflection.Descriptor, "AuditLogService");
+
+    /// <summary>Scheduling's audit log (mappa.scheduling.v1.AuditLogService).</summary>
+    public static ServiceDescriptor SchedulingAuditLog => Find(Scheduling.V1.AuditLogServiceReflection.Descriptor, "AuditLogService");
+
     private static ServiceDescriptor Find(FileDescriptor file, string name) =>
         file.Services.Single(s => s.Name == name);
 }

@@ -28,6 +28,7 @@ public sealed class CaseConferenceModule : IMappaServiceModule
     public void ConfigureServices(IServiceCollection services, ModuleContext context)
     {
         services.AddMappaDatabase<CaseConferenceDbContext>(context.Configuration, CaseConferenceSchema.Migrations, ModuleDatabase.For(this, context));
+        services.AddMappaAuditLog<CaseConferenceDbContext>(MappaServices.CaseConferenceAuditLog); // its audit log and AuditLogService
         services.AddHealthChecks().AddDbContextCheck<CaseConferenceDbContext>("caseconference-database", tags: [MappaServices.Conferences.FullName]);
 
         var rulesOptions = new ConferenceRulesOptions();
@@ -62,6 +63,7 @@ public sealed class CaseConferenceModule : IMappaServiceModule
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapMappaAuditLog<CaseConferenceDbContext>();
         endpoints.MapGrpcService<ConferenceServiceHandlers>(MappaServices.Conferences, ConferenceServiceHandlers.Bind);
     }
 

@@ -19,6 +19,7 @@ public sealed class RiskAssessmentModule : IMappaServiceModule
     public void ConfigureServices(IServiceCollection services, ModuleContext context)
     {
         services.AddMappaDatabase<RiskAssessmentDbContext>(context.Configuration, RiskAssessmentSchema.Migrations, ModuleDatabase.For(this, context));
+        services.AddMappaAuditLog<RiskAssessmentDbContext>(MappaServices.RiskAssessmentAuditLog); // its audit log and AuditLogService
         services.AddHealthChecks().AddDbContextCheck<RiskAssessmentDbContext>("riskassessment-database", tags: [MappaServices.Subjects.FullName, MappaServices.Assessments.FullName]);
         services.AddInstrumentScoring();
         services.AddScoped<SubjectRegistry>();
@@ -28,6 +29,7 @@ public sealed class RiskAssessmentModule : IMappaServiceModule
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapMappaAuditLog<RiskAssessmentDbContext>();
         endpoints.MapGrpcService<SubjectServiceHandlers>(MappaServices.Subjects, SubjectServiceHandlers.Bind);
         endpoints.MapGrpcService<AssessmentServiceHandlers>(MappaServices.Assessments, AssessmentServiceHandlers.Bind);
     }

@@ -30,6 +30,7 @@ public sealed class SchedulingModule : IMappaServiceModule
     {
         var options = context.Configuration.GetSection(SchedulingDomainOptions.SectionName).Get<SchedulingDomainOptions>() ?? new SchedulingDomainOptions();
         services.AddMappaDatabase<SchedulingDbContext>(context.Configuration, SchedulingSchema.Migrations, ModuleDatabase.For(this, context));
+        services.AddMappaAuditLog<SchedulingDbContext>(MappaServices.SchedulingAuditLog); // its audit log and AuditLogService
         services.AddHealthChecks().AddDbContextCheck<SchedulingDbContext>("scheduling-database", tags: [MappaServices.ReviewCalendar.FullName]);
         services.AddSchedulingDomain(context.Configuration);
         services.AddSchedulingClock(context.Configuration, options);
@@ -77,6 +78,7 @@ public sealed class SchedulingModule : IMappaServiceModule
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapMappaAuditLog<SchedulingDbContext>();
         endpoints.MapGrpcService<ReviewCalendarHandlers>(MappaServices.ReviewCalendar, ReviewCalendarHandlers.Bind);
         endpoints.MapGrpcService<ConferenceSchedulingHandlers>(MappaServices.ConferenceScheduling, ConferenceSchedulingHandlers.Bind);
         endpoints.MapGrpcService<ComplianceHandlers>(MappaServices.Compliance, ComplianceHandlers.Bind);

@@ -14,11 +14,26 @@ public sealed partial class AuditInterceptor : IServerInterceptor
 {
     private readonly TimeProvider _time;
     private readonly ILogger<AuditInterceptor> _logger;
+    private readonly Dictionary<string, AuditSinkRoute> _routes;
 
     public AuditInterceptor(TimeProvider time, ILogger<AuditInterceptor> logger)
+        : this(time, logger, [])
+    {
+    }
+
+    /// <param name="routes">Per-package sinks (each service's own audit log); other methods use the default sink.</param>
+    public AuditInterceptor(TimeProvider time, ILogger<AuditInterceptor> logger, IEnumerable<AuditSinkRoute> routes)
     {
         _time = time;
         _logger = logger;
+        _routes = new Dictionary<string, AuditSinkRoute>(StringComparer.Ordinal);
+        foreach (var route in routes)
+        {
+            if (!_routes.TryAdd(route.ProtoPackage, route))
+            {
+                throw new InvalidOperationException($"Two audit logs are registered for the package {route.ProtoPackage}.");
+            }
+        }
     }
 
     public async Task InvokeAsync(ServerCallContext context, GrpcCallDelegate next)
@@ -35,9 +50,10 @@ public sealed partial class AuditInterceptor : IServerInterceptor
             context, _time.GetUtcNow(), rule.FullMethodName, AuditSubjectIds.Sanitize(rule.SubjectIdOf(context.Request)), requestId);
         context.Items[PendingAuditExtensions.ItemKey] = pending;
         // From the call's scope, so a service can provide a scoped sink that shares its database context.
-        var sink = context.HttpContext.RequestServices?.GetService<IAuditSink>()
-            ?? throw new InvalidOperationException("No IAuditSink is registered for the call (AddMappaSecurity registers one).");
+        var sink = SinkFor(context);
 
+        var outer = PendingAudit.Current;
+        PendingAudit.Current = pending;
         try
         {
             await next(context).ConfigureAwait(false);
@@ -47,6 +63,10 @@ public sealed partial class AuditInterceptor : IServerInterceptor
             await RecordFailureAsync(sink, pending, OutcomeOf(context, failure)).ConfigureAwait(false);
             throw;
         }
+        finally
+        {
+            PendingAudit.Current = outer;
+        }
 
         var outcome = context.OutcomeStatus ?? StatusCode.OK;
         if (pending.IsClaimed && outcome == StatusCode.OK)
@@ -55,6 +75,18 @@ public sealed partial class AuditInterceptor : IServerInterceptor
         }
         // On success a failing sink fails the call: no risk information leaves without its audit record.
         await sink.RecordAsync(pending.ToEntry(outcome), CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private IAuditSink SinkFor(ServerCallContext context)
+    {
+        var services = context.HttpContext.RequestServices
+            ?? throw new InvalidOperationException("The call has no service scope to find its audit sink in.");
+        if (_routes.Count > 0 && _routes.TryGetValue(AuditSinkRoute.PackageOf(context.Method), out var route))
+        {
+            return route.Resolve(services);
+        }
+        return services.GetService<IAuditSink>()
+            ?? throw new InvalidOperationException("No IAuditSink is registered for the call (AddMappaSecurity registers one).");
     }
 
     private async Task RecordFailureAsync(IAuditSink sink, PendingAudit pending, StatusCode outcome)

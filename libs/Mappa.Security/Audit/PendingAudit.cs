@@ -11,7 +11,20 @@ namespace Mappa.Security;
 /// </summary>
 public sealed class PendingAudit
 {
+    private static readonly AsyncLocal<PendingAudit?> CurrentCall = new();
+
     private readonly ServerCallContext _context;
+
+    /// <summary>
+    /// The pending audit of the audited call running on this async flow (set by the <see cref="AuditInterceptor"/>),
+    /// so code deep in a handler (a store saving the change) can claim it without being handed the call context.
+    /// Null outside audited calls, e.g. in message consumers.
+    /// </summary>
+    public static PendingAudit? Current
+    {
+        get => CurrentCall.Value;
+        internal set => CurrentCall.Value = value;
+    }
 
     internal PendingAudit(ServerCallContext context, DateTimeOffset time, string method, string? subjectId, string requestId)
     {
@@ -33,6 +46,12 @@ public sealed class PendingAudit
 
     /// <summary>True once a service has taken the entry to store with its own change.</summary>
     public bool IsClaimed { get; private set; }
+
+    /// <summary>
+    /// Gives the claimed entry back when the transaction holding it rolled back and the call goes on (e.g. it answers
+    /// with an earlier result): the interceptor then writes the entry itself, so the call is not left unaudited.
+    /// </summary>
+    public void Release() => IsClaimed = false;
 
     public void SetSubject(string subjectId)
     {

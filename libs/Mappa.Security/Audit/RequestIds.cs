@@ -26,6 +26,9 @@ public static class RequestIds
         return id;
     }
 
+    /// <summary>Whether <paramref name="id"/> looks like an id (letters, digits, - _ . :, at most 128): safe for logs and audit rows.</summary>
+    public static bool IsPlausibleId(string? id) => IsPlausible(id);
+
     // The id goes into logs and audit records: refuse anything that could smuggle text into them.
     internal static bool IsPlausible(string? id)
     {

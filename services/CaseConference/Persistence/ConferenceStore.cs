@@ -1,3 +1,4 @@
+using Mappa.Messaging.Audit;
 using Mappa.CaseConference.Features.Conferences;
 using Mappa.Core.Errors;
 using Mappa.Core.Paging;
@@ -94,9 +95,14 @@ public sealed class ConferenceStore(CaseConferenceDbContext db)
     /// <summary>Commits the changes and recorded events; a concurrent edit of the same conference answers ABORTED (retry).</summary>
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
+        // The call's audit entry is appended in the same transaction; it names the changed conference's subject
+        // unless the request named one.
+        if (Mappa.Security.PendingAudit.Current is { IsClaimed: false, SubjectId: null } pending
+            && db.ChangeTracker.Entries<ConferenceSubjectRecord>().Select(e => e.Entity.SubjectId).FirstOrDefault() is { } subjectId)
+            pending.SetSubject(subjectId);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await db.SaveChangesAuditedAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException conflict)
         {

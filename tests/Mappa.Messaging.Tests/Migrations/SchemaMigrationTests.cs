@@ -18,7 +18,7 @@ public class SchemaMigrationTests
         await using (var db = database.NewContext())
         {
             var applied = await SchemaMigrator.ApplyAsync(db, [MessagingSchema.Migrations, SchedulingTestContext.Migrations]);
-            Assert.Equal(["mappa.messaging/0001_create_outbox_and_inbox", "test.scheduling/0001_create_obligations",
+            Assert.Equal(["mappa.messaging/0001_create_outbox_and_inbox", "mappa.messaging/0002_create_audit_log", "test.scheduling/0001_create_obligations",
                 "test.scheduling/0002_create_handled_events"], applied);
         }
 
@@ -101,8 +101,8 @@ public class SchemaMigrationTests
             return await SchemaMigrator.ApplyAsync(db, [MessagingSchema.Migrations, SchedulingTestContext.Migrations]);
         }));
 
-        Assert.Equal(3, results.Sum(r => r.Count));
-        Assert.Equal(3, results.SelectMany(r => r).Distinct().Count());
+        Assert.Equal(4, results.Sum(r => r.Count));
+        Assert.Equal(4, results.SelectMany(r => r).Distinct().Count());
     }
 
     private static async Task<List<string>> TableNamesAsync(DbContext db, DatabaseProvider provider) =>

@@ -1,16 +1,21 @@
 using Mappa.Core.Errors;
 using Mappa.Core.Paging;
-using Mappa.Grpc.Server;
+using Mappa.Messaging.Audit;
 using Mappa.RiskAssessment.Persistence;
 using Mappa.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Mappa.RiskAssessment.Features.Assessments;
 
-/// <summary>An audit entry kept in the service's own database: ids, method and outcome only.</summary>
+/// <summary>
+/// A row of the retired <c>audit_entries</c> table (renamed <c>audit_entries_legacy</c> by migration 6), and the shape
+/// AssessmentService.ListAuditEntries answers with. New entries live in the shared, hash-chained <c>audit_log</c>;
+/// <see cref="LegacyAuditImport"/> moves old rows there.
+/// </summary>
 public sealed class AuditEntryRecord
 {
-    /// <summary>Version-7 GUID, so ids sort by time.</summary>
     public required string EntryId { get; init; }
     public required long Time { get; init; }
     public required string Caller { get; init; }
@@ -24,7 +29,7 @@ public sealed class AuditEntryRecord
 
     internal static void Configure(ModelBuilder model) => model.Entity<AuditEntryRecord>(entry =>
     {
-        entry.ToTable("audit_entries");
+        entry.ToTable("audit_entries_legacy");
         entry.HasKey(e => e.EntryId);
         entry.Property(e => e.EntryId).HasColumnName("entry_id");
         entry.Property(e => e.Time).HasColumnName("time");
@@ -36,74 +41,51 @@ public sealed class AuditEntryRecord
         entry.Property(e => e.Outcome).HasColumnName("outcome");
         entry.Property(e => e.RequestId).HasColumnName("request_id");
     });
+
+    internal static AuditEntryRecord From(AuditRecord row) => new()
+    {
+        EntryId = row.EntryId,
+        Time = row.Time.ToUnixTimeMilliseconds(),
+        Caller = row.Caller,
+        Agency = row.Agency,
+        Roles = row.Roles,
+        Method = row.Method,
+        SubjectId = row.SubjectId,
+        Outcome = row.Outcome,
+        RequestId = row.RequestId,
+    };
 }
 
 /// <summary>
-/// Keeps the audit record of each AssessmentService call in the service's database. A change stores its entry in the
-/// same transaction (<see cref="AddTo"/> before the one SaveChanges); a read stores it before its answer leaves
-/// (<see cref="SaveReadAsync"/>). The entry is claimed from the security layer's pending audit, so a call that then
-/// fails is still recorded, with its real outcome, by the audit interceptor's sink.
+/// The AssessmentService's view of the service's audit log (the shared, hash-chained <c>audit_log</c>). A change names
+/// its subject with <see cref="AddTo"/> and saves with <c>SaveChangesAuditedAsync</c>, which appends the call's entry
+/// in the same transaction; a read names its subject with <see cref="SaveReadAsync"/> and the audit interceptor
+/// appends its entry before the answer leaves. A call that fails is recorded by the interceptor with its real outcome.
 /// </summary>
-public sealed class AssessmentAudit(RiskAssessmentDbContext db)
+public sealed class AssessmentAudit(AuditLog<RiskAssessmentDbContext> log)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
 
-    private AuditEntryRecord? _entry;
+    private const string AssessmentMethods = "/mappa.riskassessment.v1.AssessmentService/";
 
     /// <summary>The pending audit of the call being handled; set by the handler (null outside gRPC calls, e.g. tests).</summary>
     public PendingAudit? Pending { get; set; }
 
-    /// <summary>Adds the call's entry, about <paramref name="subjectId"/>, to the changes about to be saved.</summary>
+    /// <summary>Names the subject of the change about to be saved (with <c>SaveChangesAuditedAsync</c>).</summary>
     public void AddTo(string subjectId)
     {
-        if (Pending is null || Pending.IsClaimed)
-        {
-            return;
-        }
-        Pending.SetSubject(subjectId);
-        var entry = Pending.Claim();
-        _entry = new AuditEntryRecord
-        {
-            EntryId = Guid.CreateVersion7(entry.Time).ToString(),
-            Time = entry.Time.ToUnixTimeMilliseconds(),
-            Caller = entry.Caller,
-            Agency = entry.Agency,
-            Roles = string.Join(' ', entry.Roles),
-            Method = entry.Method,
-            SubjectId = entry.SubjectId,
-            Outcome = (int)entry.Outcome,
-            RequestId = entry.RequestId,
-        };
-        db.AuditEntries.Add(_entry);
+        if (Pending is { IsClaimed: false } pending) pending.SetSubject(subjectId);
     }
 
-    /// <summary>
-    /// Stores the entry of a read, or of a change whose entry did not survive (a concurrent duplicate made the change's
-    /// transaction roll back and the call answered with the first result instead).
-    /// </summary>
-    public async Task SaveReadAsync(string subjectId, CancellationToken cancellationToken)
+    /// <summary>Names the subject of a read; the interceptor appends its entry when the call ends.</summary>
+    public Task SaveReadAsync(string subjectId, CancellationToken cancellationToken)
     {
-        if (_entry is not null)
-        {
-            if (db.Entry(_entry).State != EntityState.Detached)
-            {
-                return;
-            }
-            db.AuditEntries.Add(_entry);
-        }
-        else if (Pending is null || Pending.IsClaimed)
-        {
-            return;
-        }
-        else
-        {
-            AddTo(subjectId);
-        }
-        await db.SaveChangesAsync(cancellationToken);
+        AddTo(subjectId);
+        return Task.CompletedTask;
     }
 
-    /// <summary>A subject's entries, newest first.</summary>
+    /// <summary>A subject's AssessmentService entries, newest first.</summary>
     public async Task<(IReadOnlyList<AuditEntryRecord> Entries, string NextPageToken)> ListAsync(
         string subjectId, int pageSize, string pageToken, CancellationToken cancellationToken)
     {
@@ -112,8 +94,8 @@ public sealed class AssessmentAudit(RiskAssessmentDbContext db)
         {
             violations.Add(new("page_size", "Must not be negative."));
         }
-        var before = PageTokens.Decode(pageToken);
-        if (pageToken.Length > 0 && before is null)
+        long before = 0;
+        if (pageToken.Length > 0 && (PageTokens.Decode(pageToken) is not { } key || !long.TryParse(key, out before) || before <= 0))
         {
             violations.Add(new("page_token", "Not a token this service issued."));
         }
@@ -122,13 +104,53 @@ public sealed class AssessmentAudit(RiskAssessmentDbContext db)
             throw new ValidationFailedException(violations);
         }
         var size = pageSize == 0 ? DefaultPageSize : Math.Min(pageSize, MaxPageSize);
-        var query = db.AuditEntries.AsNoTracking().Where(e => e.SubjectId == subjectId);
-        if (before is not null)
-        {
-            query = query.Where(e => string.Compare(e.EntryId, before) < 0);
-        }
-        var page = await query.OrderByDescending(e => e.EntryId).Take(size + 1).ToListAsync(cancellationToken);
-        var next = page.Count > size ? PageTokens.Encode(page[size - 1].EntryId) : "";
-        return (page.Take(size).ToList(), next);
+        var page = await log.ListAsync(
+            new AuditQuery(size + 1, before, SubjectId: subjectId, MethodPrefix: AssessmentMethods, NewestFirst: true), cancellationToken);
+        var next = page.Count > size ? PageTokens.Encode(page[size - 1].Position.ToString(System.Globalization.CultureInfo.InvariantCulture)) : "";
+        return (page.Take(size).Select(AuditEntryRecord.From).ToList(), next);
     }
+}
+
+/// <summary>
+/// Moves the rows of the retired <c>audit_entries</c> table into the hash-chained audit log at start-up, oldest first,
+/// in batches: each batch is deleted from the old table and appended in one transaction, so a row is never lost or
+/// copied twice, even with several instances starting together (a batch's rows are claimed by its DELETE).
+/// </summary>
+public sealed partial class LegacyAuditImport(IServiceScopeFactory scopes, ILogger<LegacyAuditImport> logger) : IHostedService
+{
+    private const int BatchSize = 500;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var moved = 0;
+        while (true)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<RiskAssessmentDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var oldest = await db.AuditEntries.AsNoTracking().OrderBy(e => e.EntryId).Select(e => e.EntryId)
+                .Take(BatchSize).ToListAsync(cancellationToken);
+            if (oldest.Count == 0) break;
+            var rows = await db.AuditEntries.AsNoTracking().Where(e => oldest.Contains(e.EntryId)).ToListAsync(cancellationToken);
+            var deleted = await db.AuditEntries.Where(e => oldest.Contains(e.EntryId)).ExecuteDeleteAsync(cancellationToken);
+            if (deleted != rows.Count)
+            {
+                // Another instance took some of them first: leave this batch to it and look again.
+                await transaction.RollbackAsync(cancellationToken);
+                continue;
+            }
+            var entries = rows.OrderBy(e => e.EntryId, StringComparer.Ordinal).Select(e => new AuditEntry(
+                DateTimeOffset.FromUnixTimeMilliseconds(e.Time), e.Caller, e.Agency,
+                e.Roles.Split(' ', StringSplitOptions.RemoveEmptyEntries), e.Method, e.SubjectId, (Grpc.StatusCode)e.Outcome, e.RequestId)).ToList();
+            await AuditLogs.AppendManyAsync(db, entries, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            moved += entries.Count;
+        }
+        if (moved > 0) LogMoved(logger, moved);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Moved {Count} entries of the retired audit_entries table into the audit log")]
+    private static partial void LogMoved(ILogger logger, int count);
 }

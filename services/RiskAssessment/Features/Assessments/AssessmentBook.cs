@@ -1,3 +1,4 @@
+using Mappa.Messaging.Audit;
 using Google.Protobuf;
 using Mappa.Core.Errors;
 using Mappa.Core.Paging;
@@ -212,7 +213,7 @@ public sealed class AssessmentBook(RiskAssessmentDbContext db, ReviewPolicy poli
         audit.AddTo(subject.SubjectId);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await db.SaveChangesAuditedAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
@@ -358,7 +359,7 @@ public sealed class AssessmentBook(RiskAssessmentDbContext db, ReviewPolicy poli
         }
         audit.AddTo(subject.SubjectId);
         beforeCommit?.Invoke(assessmentId);
-        await db.SaveChangesAsync(cancellationToken);
+        await db.SaveChangesAuditedAsync(cancellationToken);
         return new AssessmentView(record, null, review, scored.Result);
     }
 

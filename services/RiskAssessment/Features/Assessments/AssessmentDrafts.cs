@@ -1,3 +1,4 @@
+using Mappa.Messaging.Audit;
 using Google.Protobuf;
 using Mappa.Core.Errors;
 using Mappa.RiskAssessment.Features.Instruments;
@@ -103,7 +104,7 @@ public sealed class AssessmentDrafts(
             db.Drafts.Add(draft);
         }
         audit.AddTo(subject.SubjectId);
-        await db.SaveChangesAsync(cancellationToken);
+        await db.SaveChangesAuditedAsync(cancellationToken);
         return View(draft);
     }
 
@@ -144,7 +145,7 @@ public sealed class AssessmentDrafts(
         {
             db.ChangeTracker.Clear();
             MarkCompleted(draft.DraftId, recorded.Record.AssessmentId);
-            await db.SaveChangesAsync(cancellationToken);
+            await db.SaveChangesAuditedAsync(cancellationToken);
         }
         return recorded;
     }

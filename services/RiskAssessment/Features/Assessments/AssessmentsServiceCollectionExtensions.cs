@@ -21,6 +21,7 @@ public static class AssessmentsServiceCollectionExtensions
         services.AddSingleton<RiskSummaries>();
         services.AddSingleton<AssessmentRequests>();
         services.AddScoped<AssessmentAudit>();
+        services.AddHostedService<LegacyAuditImport>(); // old audit_entries rows into the audit log
         services.AddScoped<AssessmentBook>();
         services.AddScoped<AssessmentDrafts>();
         services.AddScoped<AssessmentRescoring>();
