@@ -23,11 +23,8 @@ if (options.Only is null or "sweep")
     var admin = Environment.GetEnvironmentVariable("MAPPA_TEST_POSTGRES") is { Length: > 0 } value
         ? value
         : throw new InvalidOperationException("MAPPA_TEST_POSTGRES is not set: run bench/scheduling.sh, which starts PostgreSQL.");
-    foreach (var total in options.Sizes)
-    {
-        log.WriteLine($"sweep, {total:N0} obligations:");
-        sizes.Add(await SweepBenchmark.RunAsync(admin, total, options.Due, options.Rounds, options.Keep, log));
-    }
+    log.WriteLine($"sweep of one day, {string.Join(" and ", options.Sizes.Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))} obligations:");
+    sizes.AddRange(await SweepBenchmark.RunAsync(admin, options.Sizes, options.Due, options.Rounds, options.Keep, log));
 }
 
 SlotFigures? slots = null;
@@ -52,7 +49,7 @@ static string Report(List<SweepSize> sizes, SlotFigures? slots, Options options,
 {
     var text = new StringBuilder();
     var memory = MemoryGiB();
-    text.AppendLine("## Scheduling: the milestone sweep at 100,000 and 1,000,000 obligations, and slot search");
+    text.AppendLine("## Scheduling: the milestone sweep of one day at " + (sizes.Count > 0 ? string.Join(" and ", sizes.Select(s => s.Total.ToString("N0", CultureInfo.InvariantCulture))) + " obligations" : "(not run)") + ", and slot search");
     text.AppendLine();
     text.AppendLine(($"Run on {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC by `bench/scheduling.sh`: {Environment.ProcessorCount} cores, {memory} GiB memory, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; PostgreSQL on the same machine. "
         + $"Load average (1/5/15 min) before: {loadBefore}, after: {loadAfter} (the machine is shared: wall times swing with it; statements and milestones do not)."));
@@ -66,12 +63,13 @@ static string Report(List<SweepSize> sizes, SlotFigures? slots, Options options,
             + "open reviews due over the next 18 months (one in ten re-planned once), an overdue backlog of up to four months getting weekly reminders, and completed or cancelled ones from the last two years, each with its revisions and every milestone already recorded. "
             + $"At both sizes the same {options.Due:N0} obligations (by id, date and area) have a milestone on {LoadPlan.DefaultDay:ddd d MMM yyyy} ({string.Join(", ", first.DueByKind.Where(k => k.Value > 0).Select(k => $"{k.Value:N0} {k.Key}"))}); no other obligation has. "
             + $"The sweep is the service's own `MilestonePublisher.SweepAsync` (batches of {options.BatchSize}, outbox rows and cursor updates in one transaction per batch) on its simulated clock at 07:00:30 that day; "
-            + $"the empty sweep runs at 06:00 the same day, when nothing is due. Medians of {options.Rounds} rounds after one warm-up; between rounds the cursors are put back and the written milestones and outbox rows deleted."));
+            + $"the empty sweep is the next poll at the same instant, when every cursor has moved past now. Medians of {options.Rounds} rounds after one warm-up round, the sizes alternating within each round (so the shared machine's load swings hit both); "
+            + "after each round the swept cursors are put back and the milestones and outbox rows it wrote deleted (and vacuumed)."));
         text.AppendLine();
         text.AppendLine("- wall = `SweepAsync` start to end; cpu = this process's CPU time (EF Core, planner, events); server cpu = the PostgreSQL backends' CPU (from /proc).");
-        text.AppendLine("- round trips = commands sent (Npgsql's tracing); statements = SQL statements in them (the outbox interceptor puts several in one command).");
+        text.AppendLine("- commands = commands sent, from Npgsql's tracing (BEGIN rides with a transaction's first command; the COMMIT of each batch, one per 500, is not traced); statements = SQL statements in them (EF Core batches a save's inserts and updates, and the outbox interceptor adds its own, into few commands).");
         text.AppendLine();
-        text.AppendLine("| obligations | recorded milestones | database | load (s) | sweep | milestones | wall (ms) | cpu (ms) | server cpu (ms) | round trips | statements |");
+        text.AppendLine("| obligations | recorded milestones | database | load (s) | sweep | milestones | wall (ms) | cpu (ms) | server cpu (ms) | commands | statements |");
         text.AppendLine("|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
         foreach (var size in sizes)
         {

@@ -29,16 +29,56 @@ public sealed record SweepSize(int Total, LoadReport Load, long HistoryRows, IRe
 }
 
 /// <summary>
-/// Loads one size into a fresh database and sweeps the day: the empty sweep just before the day's milestones fall due,
-/// then the day's sweep, each a number of times. Between the day's sweeps the swept obligations' cursors are put back
-/// and the milestones and outbox rows that sweep wrote are deleted (then vacuumed), so every round does the same work.
+/// One size loaded into its own fresh database, ready to sweep the day. Rounds of the sizes are alternated by the caller,
+/// so a shared machine's load swings hit every size alike. In each round the day's sweep runs, then an empty sweep at
+/// the same instant (the next poll: every cursor has moved past now); then the swept obligations' cursors are put back
+/// and the milestones and outbox rows that sweep wrote are deleted (and vacuumed), so every round does the same work.
 /// </summary>
-public static class SweepBenchmark
+public sealed class SweepDatabase : IAsyncDisposable
 {
-    public const string MainQuery =
-        "SELECT obligation_id AS \"Value\" FROM review_obligations WHERE wake_up_at <= {0} ORDER BY wake_up_at LIMIT {1} FOR UPDATE SKIP LOCKED";
+    private readonly string _admin;
+    private readonly bool _keep;
+    private readonly TextWriter _log;
+    private readonly SweepHarness _harness;
+    private readonly NpgsqlConnection _connection;
+    private readonly StatementCounter _counter;
+    private readonly SweepBenchmark.ServerCpu _serverCpu;
+    private readonly DateTimeOffset _sweepAt;
+    private readonly List<SweepRun> _due = [];
+    private readonly List<SweepRun> _empty = [];
 
-    public static async Task<SweepSize> RunAsync(string adminConnectionString, int total, int dueOnDay, int rounds, bool keep, TextWriter log)
+    private SweepDatabase(string admin, string name, bool keep, TextWriter log, SweepHarness harness, NpgsqlConnection connection,
+        StatementCounter counter, SweepBenchmark.ServerCpu serverCpu, int total, int dueOnDay, LoadReport load, long historyRows, long bytes, string explain)
+    {
+        _admin = admin;
+        Name = name;
+        _keep = keep;
+        _log = log;
+        _harness = harness;
+        _connection = connection;
+        _counter = counter;
+        _serverCpu = serverCpu;
+        Total = total;
+        DueOnDay = dueOnDay;
+        Load = load;
+        HistoryRows = historyRows;
+        Bytes = bytes;
+        Explain = explain;
+        _sweepAt = load.DayFallsDueAt.AddSeconds(30);
+    }
+
+    public string Name { get; }
+    public int Total { get; }
+    public int DueOnDay { get; }
+    public LoadReport Load { get; }
+    public long HistoryRows { get; }
+    public long Bytes { get; }
+    public string Explain { get; }
+
+    public SweepSize Result() => new(Total, Load, HistoryRows, _due, _empty, Explain,
+        Explain.Contains("ix_review_obligations_wake_up", StringComparison.Ordinal) && !Explain.Contains("Seq Scan", StringComparison.Ordinal), Bytes);
+
+    public static async Task<SweepDatabase> CreateAsync(string adminConnectionString, int total, int dueOnDay, bool keep, StatementCounter counter, TextWriter log)
     {
         var name = $"mappa_schedbench_{total}_{Guid.NewGuid():N}"[..40];
         await using (var admin = new NpgsqlConnection(adminConnectionString))
@@ -47,103 +87,117 @@ public static class SweepBenchmark
             await new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin).ExecuteNonQueryAsync();
         }
         var connectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name, CommandTimeout = 0 }.ConnectionString;
+
+        var plan = new LoadPlan(total, dueOnDay, LoadPlan.DefaultDay);
+        var lastSwept = Mappa.Scheduling.Features.Milestones.MilestoneTiming.UkMorning.InstantOf(plan.Day.AddDays(-1)).AddMinutes(1);
+        var harness = await SweepHarness.CreateAsync(connectionString, lastSwept);
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        log.WriteLine($"  loading {total:N0} obligations ({dueOnDay:N0} due on {plan.Day:yyyy-MM-dd}) into {name} ...");
+        var load = await new ObligationLoader(harness.Planner).LoadAsync(connection, plan);
+        log.WriteLine($"  loaded in {load.Generate.TotalSeconds + load.Copy.TotalSeconds:0.0} s (generate {load.Generate.TotalSeconds:0.0} s, COPY and ANALYZE {load.Copy.TotalSeconds:0.0} s): "
+            + $"{load.Obligations:N0} obligations, {load.Revisions:N0} revisions, {load.HistoryMilestones:N0} recorded milestones");
+        await SweepBenchmark.ExecuteAsync(connection, "VACUUM ANALYZE review_obligations, review_obligation_revisions, review_milestones");
+
+        long dueStored = load.DayFallsDueAt.ToUnixTimeMilliseconds();
+        long stillDue = await SweepBenchmark.ScalarAsync(connection, $"SELECT count(*) FROM review_obligations WHERE wake_up_at <= {dueStored}");
+        long alreadyDue = await SweepBenchmark.ScalarAsync(connection, $"SELECT count(*) FROM review_obligations WHERE wake_up_at <= {load.LastSweptAt.ToUnixTimeMilliseconds()}");
+        if (stillDue != dueOnDay || alreadyDue != 0)
+            throw new InvalidOperationException($"The loaded data has {stillDue} cursors due on the day and {alreadyDue} before it; expected {dueOnDay} and 0.");
+        long historyRows = await SweepBenchmark.ScalarAsync(connection, "SELECT count(*) FROM review_milestones");
+        long bytes = await SweepBenchmark.ScalarAsync(connection, $"SELECT pg_database_size('{name}')");
+
+        var sweepAt = load.DayFallsDueAt.AddSeconds(30);
+        var explain = await SweepBenchmark.ExplainAsync(connection, sweepAt.ToUnixTimeMilliseconds(), harness.Options.SweepBatchSize);
+        harness.Clock.SetUtcNow(sweepAt);
+        await SweepBenchmark.ExecuteAsync(connection, $"""
+            CREATE TABLE bench_cursor_snapshot AS SELECT obligation_id, wake_up_at, version FROM review_obligations WHERE wake_up_at <= {sweepAt.ToUnixTimeMilliseconds()};
+            """);
+        return new SweepDatabase(adminConnectionString, name, keep, log, harness, connection, counter, new SweepBenchmark.ServerCpu(connectionString, name),
+            total, dueOnDay, load, historyRows, bytes, explain);
+    }
+
+    /// <summary>One round: the day's sweep, the empty sweep that follows it, then the state put back. Round 0 is a warm-up, not kept.</summary>
+    public async Task RoundAsync(int round)
+    {
+        var due = await SweepBenchmark.MeasureAsync(_harness, _counter, _serverCpu);
+        long sweptAt = _sweepAt.ToUnixTimeMilliseconds();
+        long recorded = await SweepBenchmark.ScalarAsync(_connection, $"SELECT count(*) FROM review_milestones WHERE recorded_at = {sweptAt}");
+        long outbox = await SweepBenchmark.ScalarAsync(_connection, "SELECT count(*) FROM outbox_messages");
+        if (due.Milestones != DueOnDay || recorded != DueOnDay || outbox != DueOnDay)
+            throw new InvalidOperationException($"The day's sweep recorded {due.Milestones} milestones ({recorded} rows, {outbox} outbox rows); expected {DueOnDay}.");
+        if (Environment.GetEnvironmentVariable("MAPPA_BENCH_DUMP_SQL") is { Length: > 0 } dump)
+        {
+            Directory.CreateDirectory(dump);
+            await File.WriteAllLinesAsync(Path.Combine(dump, $"{Total}-round{round}.sql"),
+                _counter.Texts.Select(t => $"-- {SqlStatements.Count(t)} statements\n{t}"));
+        }
+        var empty = await SweepBenchmark.MeasureAsync(_harness, _counter, _serverCpu);
+        if (empty.Milestones != 0)
+            throw new InvalidOperationException($"The empty sweep recorded {empty.Milestones} milestones.");
+        if (round > 0)
+        {
+            _due.Add(due);
+            _empty.Add(empty);
+        }
+        _log.WriteLine($"  {Total,9:N0} {(round == 0 ? "warm-up" : $"round {round}")}: day sweep {due.WallMs:0} ms wall, {due.CpuMs:0} ms cpu, "
+            + $"{(due.ServerCpuMs is { } s ? $"{s:0} ms server cpu, " : "")}{due.RoundTrips} commands, {due.Statements} statements, {due.Milestones} milestones; "
+            + $"empty sweep {empty.WallMs:0.0} ms, {empty.Statements} statements");
+
+        await SweepBenchmark.ExecuteAsync(_connection, $"""
+            UPDATE review_obligations o SET wake_up_at = s.wake_up_at, version = s.version FROM bench_cursor_snapshot s WHERE o.obligation_id = s.obligation_id;
+            DELETE FROM review_milestones WHERE recorded_at = {sweptAt};
+            DELETE FROM outbox_messages;
+            DELETE FROM outbox_subject_positions;
+            """);
+        await SweepBenchmark.ExecuteAsync(_connection, "VACUUM ANALYZE review_obligations, review_milestones, outbox_messages, outbox_subject_positions");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        await _harness.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        if (_keep)
+        {
+            _log.WriteLine($"  kept database {Name}");
+            return;
+        }
+        await using var admin = new NpgsqlConnection(_admin);
+        await admin.OpenAsync();
+        await new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", admin).ExecuteNonQueryAsync();
+    }
+}
+
+public static class SweepBenchmark
+{
+    public const string MainQuery =
+        "SELECT obligation_id AS \"Value\" FROM review_obligations WHERE wake_up_at <= {0} ORDER BY wake_up_at LIMIT {1} FOR UPDATE SKIP LOCKED";
+
+    /// <summary>Loads every size, then runs a warm-up round and <paramref name="rounds"/> rounds, the sizes alternating within each.</summary>
+    public static async Task<List<SweepSize>> RunAsync(string adminConnectionString, IReadOnlyList<int> totals, int dueOnDay, int rounds, bool keep, TextWriter log)
+    {
+        using var counter = new StatementCounter();
+        var databases = new List<SweepDatabase>();
         try
         {
-            return await RunOnAsync(connectionString, name, total, dueOnDay, rounds, log);
+            foreach (var total in totals)
+                databases.Add(await SweepDatabase.CreateAsync(adminConnectionString, total, dueOnDay, keep, counter, log));
+            for (int round = 0; round <= rounds; round++)
+            {
+                foreach (var database in round % 2 == 0 ? databases : Enumerable.Reverse(databases))
+                    await database.RoundAsync(round);
+            }
+            return [.. databases.Select(d => d.Result())];
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
-            if (!keep)
-            {
-                await using var admin = new NpgsqlConnection(adminConnectionString);
-                await admin.OpenAsync();
-                await new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", admin).ExecuteNonQueryAsync();
-            }
-            else
-            {
-                log.WriteLine($"  kept database {name}");
-            }
+            foreach (var database in databases)
+                await database.DisposeAsync();
         }
     }
 
-    private static async Task<SweepSize> RunOnAsync(string connectionString, string database, int total, int dueOnDay, int rounds, TextWriter log)
-    {
-        var plan = new LoadPlan(total, dueOnDay, LoadPlan.DefaultDay);
-        var planner0 = PlannerFor();
-        var lastSwept = planner0.Timing.InstantOf(plan.Day.AddDays(-1)).AddMinutes(1);
-        await using var harness = await SweepHarness.CreateAsync(connectionString, lastSwept);
-
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        log.WriteLine($"  loading {total:N0} obligations ({dueOnDay:N0} due on {plan.Day:yyyy-MM-dd}) ...");
-        var load = await new ObligationLoader(harness.Planner).LoadAsync(connection, plan);
-        log.WriteLine($"  loaded in {load.Generate.TotalSeconds + load.Copy.TotalSeconds:0.0} s (generate {load.Generate.TotalSeconds:0.0} s, COPY {load.Copy.TotalSeconds:0.0} s): "
-            + $"{load.Obligations:N0} obligations, {load.Revisions:N0} revisions, {load.HistoryMilestones:N0} recorded milestones");
-        await ExecuteAsync(connection, "VACUUM ANALYZE review_obligations, review_obligation_revisions, review_milestones");
-
-        long dueStored = load.DayFallsDueAt.ToUnixTimeMilliseconds();
-        long stillDue = await ScalarAsync(connection, $"SELECT count(*) FROM review_obligations WHERE wake_up_at <= {dueStored}");
-        long alreadyDue = await ScalarAsync(connection, $"SELECT count(*) FROM review_obligations WHERE wake_up_at <= {load.LastSweptAt.ToUnixTimeMilliseconds()}");
-        if (stillDue != dueOnDay || alreadyDue != 0)
-            throw new InvalidOperationException($"The loaded data has {stillDue} cursors due on the day and {alreadyDue} before it; expected {dueOnDay} and 0.");
-        long historyRows = await ScalarAsync(connection, "SELECT count(*) FROM review_milestones");
-        long bytes = await ScalarAsync(connection, $"SELECT pg_database_size('{database}')");
-
-        // The sweep's main query, as the publisher sends it, at the day's sweep.
-        var sweepAt = load.DayFallsDueAt.AddSeconds(30);
-        var explain = await ExplainAsync(connection, sweepAt.ToUnixTimeMilliseconds(), harness.Options.SweepBatchSize);
-        bool indexUsed = explain.Contains("ix_review_obligations_wake_up", StringComparison.Ordinal) && !explain.Contains("Seq Scan", StringComparison.Ordinal);
-
-        using var counter = new StatementCounter();
-        var serverCpu = new ServerCpu(connectionString, database);
-
-        // Empty sweeps: an hour before the day's milestones fall due, nothing is due.
-        harness.Clock.SetUtcNow(load.DayFallsDueAt.AddHours(-1));
-        var empty = new List<SweepRun>();
-        for (int round = 0; round <= rounds; round++)
-        {
-            var run = await MeasureAsync(harness, counter, serverCpu);
-            if (run.Milestones != 0)
-                throw new InvalidOperationException($"An empty sweep recorded {run.Milestones} milestones.");
-            if (round > 0)
-                empty.Add(run);   // round 0 warms up
-        }
-
-        // The day's sweeps: every round from the same state.
-        harness.Clock.SetUtcNow(sweepAt);
-        await ExecuteAsync(connection, $"""
-            DROP TABLE IF EXISTS bench_cursor_snapshot;
-            CREATE TABLE bench_cursor_snapshot AS SELECT obligation_id, wake_up_at, version FROM review_obligations WHERE wake_up_at <= {sweepAt.ToUnixTimeMilliseconds()};
-            """);
-        var due = new List<SweepRun>();
-        for (int round = 0; round <= rounds; round++)
-        {
-            var run = await MeasureAsync(harness, counter, serverCpu);
-            long recorded = await ScalarAsync(connection, $"SELECT count(*) FROM review_milestones WHERE recorded_at = {sweepAt.ToUnixTimeMilliseconds()}");
-            long outbox = await ScalarAsync(connection, "SELECT count(*) FROM outbox_messages");
-            if (run.Milestones != dueOnDay || recorded != dueOnDay || outbox != dueOnDay)
-                throw new InvalidOperationException($"The day's sweep recorded {run.Milestones} milestones ({recorded} rows, {outbox} outbox rows); expected {dueOnDay}.");
-            if (round > 0)
-                due.Add(run);
-            log.WriteLine($"  {(round == 0 ? "warm-up" : $"round {round}")}: due sweep {run.WallMs:0} ms wall, {run.CpuMs:0} ms CPU, {run.RoundTrips} round trips, {run.Statements} statements, {run.Milestones} milestones");
-            await ExecuteAsync(connection, $"""
-                UPDATE review_obligations o SET wake_up_at = s.wake_up_at, version = s.version FROM bench_cursor_snapshot s WHERE o.obligation_id = s.obligation_id;
-                DELETE FROM review_milestones WHERE recorded_at = {sweepAt.ToUnixTimeMilliseconds()};
-                DELETE FROM outbox_messages;
-                DELETE FROM outbox_subject_positions;
-                """);
-            await ExecuteAsync(connection, "VACUUM ANALYZE review_obligations, review_milestones, outbox_messages, outbox_subject_positions");
-        }
-
-        return new SweepSize(total, load, historyRows, due, empty, explain, indexUsed, bytes);
-    }
-
-    /// <summary>The planner the service would build with default settings (for the instants the loader needs before the harness).</summary>
-    private static Mappa.Scheduling.Features.Milestones.MilestonePlanner PlannerFor() =>
-        new(new Mappa.Core.WorkingDays.WorkingDayCalendarOptions().ToCalendar(), Mappa.Scheduling.Features.Milestones.MilestoneTiming.UkMorning, true);
-
-    private static async Task<SweepRun> MeasureAsync(SweepHarness harness, StatementCounter counter, ServerCpu serverCpu)
+    internal static async Task<SweepRun> MeasureAsync(SweepHarness harness, StatementCounter counter, ServerCpu serverCpu)
     {
         var process = Process.GetCurrentProcess();
         var serverBefore = await serverCpu.ReadAsync();
@@ -161,7 +215,7 @@ public static class SweepBenchmark
             serverBefore is { } b && serverAfter is { } a ? a - b : null, counter.RoundTrips, counter.Statements, milestones);
     }
 
-    private static async Task<string> ExplainAsync(NpgsqlConnection connection, long nowStored, int batchSize)
+    internal static async Task<string> ExplainAsync(NpgsqlConnection connection, long nowStored, int batchSize)
     {
         await using var transaction = await connection.BeginTransactionAsync();
         var sql = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY OFF) "
@@ -177,13 +231,13 @@ public static class SweepBenchmark
         return lines.ToString().TrimEnd();
     }
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    internal static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)
+    internal static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
@@ -193,7 +247,7 @@ public static class SweepBenchmark
     /// CPU used by the PostgreSQL backends serving the benchmark's database (read from /proc, so only for a server on
     /// this machine that this user may inspect; otherwise not reported). The pool keeps its connections between sweeps.
     /// </summary>
-    private sealed class ServerCpu(string connectionString, string database)
+    internal sealed class ServerCpu(string connectionString, string database)
     {
         private static readonly double TicksPerMs = 100.0 / 1000.0;   // USER_HZ is 100 on Linux
         private readonly string _monitor = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, ApplicationName = "bench-monitor" }.ConnectionString;

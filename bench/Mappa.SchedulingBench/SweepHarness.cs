@@ -105,10 +105,10 @@ public sealed class StatementCounter : IDisposable
     public long RoundTrips => Interlocked.Read(ref _roundTrips);
     public long Statements => Interlocked.Read(ref _statements);
 
-    /// <summary>The statement texts seen while counting, when <see cref="KeepTexts"/> is set (for the EXPLAIN section).</summary>
+    /// <summary>The command texts seen while counting, when <see cref="KeepTexts"/> is set (MAPPA_BENCH_DUMP_SQL, to see what a sweep sends).</summary>
     public IReadOnlyList<string> Texts { get { lock (_texts) return [.. _texts]; } }
 
-    public bool KeepTexts { get; set; }
+    public bool KeepTexts { get; set; } = Environment.GetEnvironmentVariable("MAPPA_BENCH_DUMP_SQL") is { Length: > 0 };
 
     public void Start()
     {
