@@ -80,7 +80,16 @@ internal sealed class OutboxWrite
 
     private string Build(Func<object?, string> parameter)
     {
-        var sql = new StringBuilder();
+        var sql = new StringBuilder(_events.Count == 1 ? 512 : 512 * _events.Count);
+        if (_events.Count == 1)
+        {
+            // The usual save records one event: no grouping needed.
+            var only = _events[0];
+            var key = parameter(only.Subject.SubjectId);
+            sql.AppendFormat(CultureInfo.InvariantCulture, ClaimPositionsSql, key, parameter(1L));
+            AppendInsert(sql, parameter, only, key, 0L);
+            return sql.ToString();
+        }
 
         // Claim in a fixed (ordinal) subject order so transactions touching several subjects cannot deadlock.
         var subjectParameter = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -97,14 +106,19 @@ internal sealed class OutboxWrite
         // k-th of n events gets last_position - (n - k).
         foreach (var domainEvent in _events)
         {
-            var type = DomainEventTypeAttribute.Of(domainEvent.GetType());
             var subject = domainEvent.Subject.SubjectId;
             var below = --remaining[subject];
-            sql.AppendFormat(CultureInfo.InvariantCulture, InsertSql,
-                parameter(_dialect.Uuid(domainEvent.EventId)), parameter(type.EventType), parameter(type.Version),
-                subjectParameter[subject], parameter((long)below), parameter(EventJson.Serialize(domainEvent)),
-                parameter(_dialect.Timestamp(domainEvent.OccurredAt)), parameter(_dialect.Timestamp(_recordedAt)));
+            AppendInsert(sql, parameter, domainEvent, subjectParameter[subject], below);
         }
         return sql.ToString();
+    }
+
+    private void AppendInsert(StringBuilder sql, Func<object?, string> parameter, DomainEvent domainEvent, string subjectParameter, long below)
+    {
+        var type = DomainEventTypeAttribute.Of(domainEvent.GetType());
+        sql.AppendFormat(CultureInfo.InvariantCulture, InsertSql,
+            parameter(_dialect.Uuid(domainEvent.EventId)), parameter(type.EventType), parameter(type.Version),
+            subjectParameter, parameter(below), parameter(EventJson.Serialize(domainEvent)),
+            parameter(_dialect.Timestamp(domainEvent.OccurredAt)), parameter(_dialect.Timestamp(_recordedAt)));
     }
 }
