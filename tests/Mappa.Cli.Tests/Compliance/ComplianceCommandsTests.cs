@@ -24,6 +24,11 @@ public sealed class ComplianceCommandsTests(RunningSuite suite) : IClassFixture<
         Assert.Equal(new Google.Type.Date { Year = 2026, Month = 10, Day = 31 }, report.PeriodEnd);
         Assert.True(table.ExitCode == 0, table.ToString());
         Assert.Contains("Days overdue", table.Out);
+        Assert.Equal(["LS_CMI", "RISK_MATRIX_2000", "SA07", "ROSH"], report.CurrentAssessments.Select(c => c.Instrument).ToArray());
+        Assert.Contains("RISK_MATRIX_2000", table.Out);
+        Assert.Contains("LS/CMI within 20 working days of supervision start:", table.Out);
+        Assert.Contains("SA07 without RM2000:", table.Out);
+        Assert.Contains($"Conferences held: {report.ConferencesHeld}.", table.Out);
         foreach (var missing in report.NotAvailable)
         {
             Assert.Contains(missing, table.Out);

@@ -192,6 +192,19 @@ public sealed class ConferenceCommandsTests(RunningSuite suite) : IClassFixture<
         Assert.True(done.ExitCode == 0, done.ToString());
         Assert.Contains("Confirm accommodation", done.Out);
         Assert.Contains("DONE", done.Out);
+        var second = await cli.RunAsync("conferences", "add-action", id, "--subject", subject, "--description", "Check in with GP",
+            "--owner-agency", "health", "--due", DateTime.UtcNow.AddDays(21).ToString("yyyy-MM-dd"), "--json");
+        var third = await cli.RunAsync("conferences", "add-action", id, "--subject", subject, "--description", "Visit new address",
+            "--owner-agency", "police", "--due", DateTime.UtcNow.AddDays(21).ToString("yyyy-MM-dd"), "--json");
+        var completed = await cli.RunAsync("conferences", "complete-action", id, "--action", JsonParser.Default.Parse<AddPlanActionResponse>(second.Out).PlanAction.ActionId);
+        var cancelled = await cli.RunAsync("conferences", "cancel-action", id, "--action", JsonParser.Default.Parse<AddPlanActionResponse>(third.Out).PlanAction.ActionId,
+            "--reason", "Address not confirmed");
+        var again = await cli.RunAsync("conferences", "complete-action", id, "--action", actionId);
+        Assert.True(completed.ExitCode == 0, completed.ToString());
+        Assert.Contains("Check in with GP", completed.Out);
+        Assert.True(cancelled.ExitCode == 0, cancelled.ToString());
+        Assert.Contains("CANCELLED", cancelled.Out);
+        Assert.NotEqual(0, again.ExitCode);   // already done: FAILED_PRECONDITION
         var minuted = await cli.RunAsync("conferences", "minute", id, "--summary", "Level 2 agreed.");
         var statistics = await cli.RunAsync("conferences", "stats", "--area", "dundee");
 

@@ -66,6 +66,30 @@ public static class ComplianceCommand
                     Count(kind.StillOpen), Count(kind.Cancelled), share);
             }
             context.Console.Write(due);
+
+            var coverage = Output.Table("Instrument", "Subjects", "Current", "Overdue", "Not assessed", "Current %");
+            foreach (var instrument in report.CurrentAssessments)
+            {
+                coverage.AddText(instrument.Instrument, Count(instrument.Subjects), Count(instrument.Current), Count(instrument.Overdue),
+                    Count(instrument.NotAssessed), Share(instrument.ShareCurrent, instrument.Subjects));
+            }
+            context.Console.Write(coverage);
+
+            var lsCmi = report.LscmiCompletion ?? new CompletionDeadlineFigures();
+            context.Console.WriteLine($"LS/CMI within 20 working days of supervision start: {lsCmi.Due} due, {lsCmi.Met} met, {lsCmi.Missed} missed, " +
+                $"{lsCmi.StillOpen} still open ({Share(lsCmi.ShareMet, lsCmi.Met + lsCmi.Missed)} met).");
+            var sa07 = report.Sa07WithoutRm2000 ?? new Sa07WithoutRm2000();
+            context.Console.WriteLine($"SA07 without RM2000: {sa07.WithoutRm2000} of {sa07.WithSa07} subjects with SA07 " +
+                $"({Share(sa07.ShareWithoutRm2000, sa07.WithSa07)}).");
+
+            context.Console.WriteLine($"Conferences held: {report.ConferencesHeld}.");
+            var attendance = Output.Table("Agency", "Invited", "Attended", "Apologies", "Absent", "Attended %");
+            foreach (var agency in report.AttendanceByAgency)
+            {
+                attendance.AddText(EnumWords.Show(agency.Agency), Count(agency.Invited), Count(agency.Attended), Count(agency.Apologies),
+                    Count(agency.AbsentWithoutApology), Share(agency.ShareAttended, agency.Invited));
+            }
+            context.Console.Write(attendance);
             foreach (var missing in report.NotAvailable)
             {
                 context.Console.WriteLine($"Not available yet: {missing}");
@@ -76,6 +100,9 @@ public static class ComplianceCommand
     }
 
     private static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    // A share over nothing is not 0%: say so.
+    private static string Share(double share, int over) => over > 0 ? share.ToString("P0", CultureInfo.InvariantCulture) : "n/a";
 
     private static DateOnly? ParseDate(string? text, string option) =>
         text is null ? null

@@ -30,6 +30,8 @@ public static class ConferencesCommand
         command.Subcommands.Add(Decide(run));
         command.Subcommands.Add(AddAction(run));
         command.Subcommands.Add(ActionStatus(run));
+        command.Subcommands.Add(CompleteAction(run));
+        command.Subcommands.Add(CancelAction(run));
         command.Subcommands.Add(MinuteConference(run));
         command.Subcommands.Add(Cancel(run));
         command.Subcommands.Add(Statistics(run));
@@ -331,6 +333,44 @@ public static class ConferencesCommand
                 Reason = context.Value(reason) ?? "",
             }, r => r.Conference);
             return Show(context, conference, "Plan action updated.");
+        });
+        return command;
+    }
+
+    private static Command CompleteAction(CommandRunner run)
+    {
+        var id = ConferenceId();
+        var action = new Option<string>("--action") { Description = "The plan action's id, e.g. act-1.", Required = true };
+        var command = new Command("complete-action", "Mark an open plan action done (its reminders stop).") { id, action };
+        run.SetAction(command, async context =>
+        {
+            var conference = await CallAsync<CompletePlanActionRequest, CompletePlanActionResponse>(context, "CompletePlanAction", new CompletePlanActionRequest
+            {
+                RequestId = Guid.NewGuid().ToString(),
+                ConferenceId = context.Value(id)!,
+                ActionId = context.Value(action)!,
+            }, r => r.Conference);
+            return Show(context, conference, $"Plan action {context.Value(action)} done.");
+        });
+        return command;
+    }
+
+    private static Command CancelAction(CommandRunner run)
+    {
+        var id = ConferenceId();
+        var action = new Option<string>("--action") { Description = "The plan action's id, e.g. act-1.", Required = true };
+        var reason = new Option<string>("--reason") { Description = "Why it is no longer required.", Required = true };
+        var command = new Command("cancel-action", "Cancel an open plan action that is no longer required.") { id, action, reason };
+        run.SetAction(command, async context =>
+        {
+            var conference = await CallAsync<CancelPlanActionRequest, CancelPlanActionResponse>(context, "CancelPlanAction", new CancelPlanActionRequest
+            {
+                RequestId = Guid.NewGuid().ToString(),
+                ConferenceId = context.Value(id)!,
+                ActionId = context.Value(action)!,
+                Reason = context.Value(reason)!,
+            }, r => r.Conference);
+            return Show(context, conference, $"Plan action {context.Value(action)} cancelled.");
         });
         return command;
     }
