@@ -56,6 +56,11 @@ public sealed partial class PartnerConfiguration
         {
             throw new PartnerConfigurationException($"{source}: not valid YAML at line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}");
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's parser gives up this way on some malformed documents (e.g. an unclosed flow sequence).
+            throw new PartnerConfigurationException($"{source}: not valid YAML: {e.Message}");
+        }
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new PartnerConfigurationException($"{source}: expected one document with 'kinds' and 'agencies'.");
 
@@ -68,7 +73,7 @@ public sealed partial class PartnerConfiguration
         {
             foreach (var (keyNode, valueNode) in kindsNode.Children)
             {
-                var name = ((YamlScalarNode)keyNode).Value ?? "";
+                var name = (keyNode as YamlScalarNode)?.Value ?? "";
                 var at = $"kinds.{name} (line {keyNode.Start.Line})";
                 if (valueNode is not YamlMappingNode kindNode)
                 {
