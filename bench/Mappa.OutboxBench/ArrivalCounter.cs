@@ -12,6 +12,7 @@ public sealed class ArrivalCounter
     private string _round = "";
     private int _expected;
     private List<double> _latenciesMs = [];
+    private long _from;
 
     public void Start(string round, int expected)
     {
@@ -19,12 +20,19 @@ public sealed class ArrivalCounter
         {
             _round = round;
             _expected = expected;
+            _from = 0;
             _latenciesMs = new List<double>(expected);
             _done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }
 
     public Task Done => _done.Task;
+
+    /// <summary>From now on, latency is measured from <paramref name="timestamp"/> (the commit) instead of each event's own timestamp.</summary>
+    public void MeasureFrom(long timestamp)
+    {
+        lock (_gate) _from = timestamp;
+    }
 
     public IReadOnlyList<double> LatenciesMs
     {
@@ -33,9 +41,10 @@ public sealed class ArrivalCounter
 
     public void Arrived(string round, long startedTimestamp)
     {
-        var latency = Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds;
+        var now = Stopwatch.GetTimestamp();
         lock (_gate)
         {
+            var latency = Stopwatch.GetElapsedTime(_from != 0 ? _from : startedTimestamp, now).TotalMilliseconds;
             if (round != _round) return; // a straggler from an earlier round
             _latenciesMs.Add(latency);
             if (_latenciesMs.Count == _expected) _done.TrySetResult();
