@@ -63,7 +63,7 @@ static string Report(List<SweepSize> sizes, SlotFigures? slots, Options options,
             + "open reviews due over the next 18 months (one in ten re-planned once), an overdue backlog of up to four months getting weekly reminders, and completed or cancelled ones from the last two years, each with its revisions and every milestone already recorded. "
             + $"At both sizes the same {options.Due:N0} obligations (by id, date and area) have a milestone on {LoadPlan.DefaultDay:ddd d MMM yyyy} ({string.Join(", ", first.DueByKind.Where(k => k.Value > 0).Select(k => $"{k.Value:N0} {k.Key}"))}); no other obligation has. "
             + $"The sweep is the service's own `MilestonePublisher.SweepAsync` (batches of {options.BatchSize}, outbox rows and cursor updates in one transaction per batch) on its simulated clock at 07:00:30 that day; "
-            + $"the empty sweep is the next poll at the same instant, when every cursor has moved past now. Medians of {options.Rounds} rounds after one warm-up round, the sizes alternating within each round (so the shared machine's load swings hit both); "
+            + $"the empty sweep is the next poll at the same instant, when every cursor has moved past now. Medians of {options.Rounds} rounds after two warm-up rounds, the sizes alternating within each round (so the shared machine's load swings hit both); "
             + "after each round the swept cursors are put back and the milestones and outbox rows it wrote deleted (and vacuumed)."));
         text.AppendLine();
         text.AppendLine("- wall = `SweepAsync` start to end; cpu = this process's CPU time (EF Core, planner, events); server cpu = the PostgreSQL backends' CPU (from /proc).");

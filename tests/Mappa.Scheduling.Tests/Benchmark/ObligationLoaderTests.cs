@@ -12,7 +12,7 @@ namespace Mappa.Scheduling.Tests.Benchmark;
 /// </summary>
 public sealed class ObligationLoaderTests
 {
-    private static readonly LoadPlan Small = new(Total: 3_000, DueOnDay: 200, LoadPlan.DefaultDay);
+    private static readonly LoadPlan Small = new(Total: 1_500, DueOnDay: 150, LoadPlan.DefaultDay);
 
     [Fact]
     public async Task Loaded_calendar_has_exactly_the_designated_obligations_due_on_the_day_and_the_real_sweep_records_one_milestone_each()
@@ -56,8 +56,8 @@ public sealed class ObligationLoaderTests
     [Fact]
     public async Task The_due_obligations_are_the_same_at_any_total()
     {
-        var small = await DueSetAsync(Small with { Total = 400, DueOnDay = 60 });
-        var large = await DueSetAsync(Small with { Total = 1_500, DueOnDay = 60 });
+        var small = await DueSetAsync(Small with { Total = 300, DueOnDay = 60 });
+        var large = await DueSetAsync(Small with { Total = 900, DueOnDay = 60 });
 
         Assert.Equal(60, small.Count);
         Assert.Equal(small, large);
