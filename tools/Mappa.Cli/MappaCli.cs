@@ -4,6 +4,7 @@ using Mappa.Cli.Compliance;
 using Mappa.Cli.Conferences;
 using Mappa.Cli.Infrastructure;
 using Mappa.Cli.Login;
+using Mappa.Cli.Partners;
 using Mappa.Cli.Reviews;
 using Mappa.Cli.Subjects;
 
@@ -53,6 +54,7 @@ public static class MappaCli
         root.Subcommands.Add(ReviewsCommand.Create(run));
         root.Subcommands.Add(ConferencesCommand.Create(run));
         root.Subcommands.Add(ComplianceCommand.Create(run));
+        root.Subcommands.Add(PartnersCommand.Create(run));
         return root;
     }
 }
