@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Outbox benchmark: commit-to-consumer throughput of the transactional outbox against raw MassTransit
-# publish -> consume (and commit-then-publish) through the same RabbitMQ, in one run, alternating rounds.
+# publish -> consume (and commit-then-publish, and the relay draining one committed transaction) through the same
+# RabbitMQ, in one run, interleaved rounds; prints the machine, per-round ratios and their medians, CPU per event.
 # Prints the table and rewrites the "outbox" section of docs/performance.md.
 #
-# Usage: bench/outbox.sh [--events N] [--rounds R] [--writers W] [--subjects S] [--database postgres|sqlite] [--no-doc]
+# Usage: bench/outbox.sh [--events N] [--rounds R] [--warmup W] [--writers W] [--subjects S] [--database postgres|sqlite]
+#                        [--paths raw,dualwrite,outbox,drain] [--no-doc]   (defaults: 5000 events, 7 rounds, 2 warm-up rounds)
 # Uses the servers MAPPA_TEST_POSTGRES / MAPPA_TEST_RABBITMQ / MAPPA_TEST_RABBITMQ_MANAGEMENT point at; otherwise
 # starts its own with scripts/postgres.sh and scripts/rabbitmq.sh (in their own directory, so a concurrent ./test.sh
 # keeps its servers) and stops them on exit.
