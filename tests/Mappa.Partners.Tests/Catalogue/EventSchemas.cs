@@ -21,8 +21,10 @@ public static class EventSchemas
 
     public static string FileName(Type eventType)
     {
+        // A breaking change publishes "<type>.v2" beside "<type>": its file is "<type>.v2.json", not "<type>.v2.v2.json".
         var attribute = DomainEventTypeAttribute.Of(eventType);
-        return $"{attribute.EventType}.v{attribute.Version}.json";
+        var suffix = $".v{attribute.Version}";
+        return attribute.EventType.EndsWith(suffix, StringComparison.Ordinal) ? attribute.EventType + ".json" : attribute.EventType + suffix + ".json";
     }
 
     public static JsonObject Generate(Type eventType)
