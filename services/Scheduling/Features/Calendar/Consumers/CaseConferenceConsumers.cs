@@ -103,9 +103,14 @@ public sealed class ConferenceHeldConsumer(SchedulingDbContext db, ObligationBoo
         var held = await Db.HeldConferences.FirstOrDefaultAsync(c => c.ConferenceId == message.ConferenceId, context.CancellationToken);
         if (held is null)
         {
+            // The booking says where it was (a meeting is scheduled before it is held), else the subject's area. If neither
+            // is known the review above still completes; only the attendance figures go without this meeting.
             var area = await Db.BookedConferences.Where(c => c.ConferenceId == message.ConferenceId).Select(c => c.Area).FirstOrDefaultAsync(context.CancellationToken)
-                ?? await areas.RequireAsync(message.Subject.SubjectId, context.CancellationToken);
-            Db.HeldConferences.Add(new HeldConferenceRecord { ConferenceId = message.ConferenceId, Area = area, HeldDay = message.HeldOn.DayNumber });
+                ?? await areas.FindAsync(message.Subject.SubjectId, context.CancellationToken);
+            if (area is null)
+                logger.LogWarning("Conference {ConferenceId} held with no known area: left out of the attendance figures", message.ConferenceId);
+            else
+                Db.HeldConferences.Add(new HeldConferenceRecord { ConferenceId = message.ConferenceId, Area = area, HeldDay = message.HeldOn.DayNumber });
         }
         else
         {

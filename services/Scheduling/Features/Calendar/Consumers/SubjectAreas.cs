@@ -31,13 +31,16 @@ public sealed class SubjectAreas(SchedulingDbContext db, SchedulingClock clock)
     /// The subject's area. Throws when it is not known yet (the event that carries it may still be on its way through
     /// another queue): the consumer's retry then handles the message again a moment later.
     /// </summary>
-    public async Task<string> RequireAsync(string subjectId, CancellationToken cancellationToken)
+    public async Task<string> RequireAsync(string subjectId, CancellationToken cancellationToken) =>
+        await FindAsync(subjectId, cancellationToken) ?? throw new SubjectAreaUnknownException(subjectId);
+
+    /// <summary>The subject's area, or null when it is not known (yet).</summary>
+    public async Task<string?> FindAsync(string subjectId, CancellationToken cancellationToken)
     {
         var local = db.SubjectAreas.Local.FirstOrDefault(s => s.SubjectId == subjectId);
         if (local is not null)
             return local.Area;
-        var area = await db.SubjectAreas.Where(s => s.SubjectId == subjectId).Select(s => s.Area).FirstOrDefaultAsync(cancellationToken);
-        return area ?? throw new SubjectAreaUnknownException(subjectId);
+        return await db.SubjectAreas.Where(s => s.SubjectId == subjectId).Select(s => s.Area).FirstOrDefaultAsync(cancellationToken);
     }
 }
 
