@@ -16,12 +16,12 @@ public sealed class FuzzSuite : SeededSuite
 /// Bad input at scale: for every RPC's request message, reproducible generated requests sent with a token that
 /// holds every role in every area. Every call must end with a defined status (never INTERNAL/UNKNOWN, no hang, no
 /// dropped connection), and a call that fails must leave every table of every module database (outbox included)
-/// as it was. Seed and size: MAPPA_FUZZ_SEED (default 20261122) and MAPPA_FUZZ_ITERATIONS (default 30 per RPC).
+/// as it was. Seed and size: MAPPA_FUZZ_SEED (default 20261122) and MAPPA_FUZZ_ITERATIONS (default 24 per RPC).
 /// </summary>
 public sealed class BadInputTests(FuzzSuite suite, ITestOutputHelper output) : IClassFixture<FuzzSuite>
 {
     private const int DefaultSeed = 20261122;
-    private const int DefaultIterations = 30;
+    private const int DefaultIterations = 24;
 
     private static readonly StatusCode[] Undefined = [StatusCode.Unknown, StatusCode.Internal, StatusCode.DataLoss, StatusCode.Unimplemented, StatusCode.Unauthenticated, StatusCode.Cancelled];
 
@@ -62,6 +62,31 @@ public sealed class BadInputTests(FuzzSuite suite, ITestOutputHelper output) : I
         {
             return false;
         }
+    }
+
+    [Fact]
+    public async Task Snapshot_sees_what_a_successful_call_stores()
+    {
+        // The "nothing stored" check must be able to fail: a good CreateSubject shows up in the snapshot.
+        var method = Rpcs.ByName("/mappa.riskassessment.v1.SubjectService/CreateSubject");
+        using var client = new RawGrpcCaller(suite.Address);
+        var request = new Contracts.RiskAssessment.V1.CreateSubjectRequest
+        {
+            RequestId = Guid.NewGuid().ToString(),
+            Identifiers = { new Contracts.Common.V1.ExternalIdentifier { Type = "PNC", Value = "SNAP/" + Guid.NewGuid().ToString("N")[..10] } },
+            Category = Contracts.Common.V1.MappaCategory._2,
+            LeadAgency = Contracts.Common.V1.AgencyKind.Police,
+            Area = Callers.HomeArea,
+            DisplayName = "Snapshot Person",
+        };
+        var before = await DatabaseSnapshot.SettledAsync(suite.Services);
+
+        var outcome = await client.CallAsync(method, request, Callers.AllPowerful(suite.Issuer));
+        var after = await DatabaseSnapshot.TakeAsync(suite.Services);
+
+        Assert.True(outcome.Ok, outcome.ToString());
+        Assert.Contains(after.ChangesSince(before), change => change.StartsWith("RiskAssessmentDbContext.subjects:", StringComparison.Ordinal));
+        Assert.Equal(3, DatabaseSnapshot.ContextTypes(suite.Services).Count);
     }
 
     [Theory]
