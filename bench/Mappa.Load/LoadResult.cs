@@ -16,7 +16,9 @@ public sealed record MachineFigures(int Cpus, string CpuModel, double MemoryGiB,
 
 public sealed record BaselineFigures(string Rpc, double PerSecond, double P50Ms, double P99Ms, int Failed);
 
-public sealed record RpcFigures(string Rpc, long Calls, double PerSecond, double P50Ms, double P95Ms, double P99Ms, long Errors);
+/// <param name="Calls">Calls completed in the measured window (the rates and percentiles are of these).</param>
+/// <param name="CallsAfterWindow">Calls after it, holding the conferences still pending, counted only.</param>
+public sealed record RpcFigures(string Rpc, long Calls, double PerSecond, double P50Ms, double P95Ms, double P99Ms, long Errors, long CallsAfterWindow = 0);
 
 public sealed record ErrorFigures(string Rpc, string Status, long Count);
 

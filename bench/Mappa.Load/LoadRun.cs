@@ -43,7 +43,11 @@ public static class LoadRun
             var clock = Stopwatch.StartNew();
             var warmUp = TimeSpan.FromSeconds(options.WarmUpSeconds);
             var measureEnd = warmUp + TimeSpan.FromSeconds(options.DurationSeconds);
-            foreach (var recorder in recorders) recorder.Recording = options.WarmUpSeconds == 0;
+            foreach (var recorder in recorders)
+            {
+                recorder.Recording = options.WarmUpSeconds == 0;
+                recorder.InWindow = () => clock.Elapsed < measureEnd;
+            }
             var running = workloads.Select(w => Task.Run(() => w.RunAsync(() => clock.Elapsed < measureEnd, cancellationToken))).ToArray();
 
             if (options.WarmUpSeconds > 0)
@@ -57,7 +61,8 @@ public static class LoadRun
             var samples = new List<ResourceSample>();
             var sampler = SampleAsync(deployment, options, samples, () => clock.Elapsed < measureEnd, measuredFrom, clock, log, cancellationToken);
             await Task.WhenAll(running);
-            var measured = clock.Elapsed - measuredFrom;
+            // Rates are over the window; the calls after it (holding conferences still pending) are counted apart.
+            var measured = measureEnd - measuredFrom;
             await sampler;
             var after = deployment.Instances.ToDictionary(i => i.Name, i => ProcSample.Read(i.ProcessId));
 
@@ -69,7 +74,7 @@ public static class LoadRun
                 var b = before[instance.Name];
                 var a = after[instance.Name];
                 services.Add(new ServiceFigures(instance.Name, instance.ProcessId, !instance.HasExited,
-                    a?.RssBytes ?? 0, samples.Where(s => s.Instance == instance.Name).Select(s => s.RssBytes).DefaultIfEmpty(a?.RssBytes ?? 0).Max(),
+                    a?.RssBytes ?? 0, samples.Where(s => s.Instance == instance.Name).Select(s => s.RssBytes).Append(a?.RssBytes ?? 0).Max(),
                     a is not null && b is not null ? (a.CpuSeconds - b.CpuSeconds) / measured.TotalSeconds : 0,
                     a?.Threads ?? 0, a?.OpenFds ?? 0,
                     metricsAtEnd.Sum("dotnet_gc_heap_size_bytes"),
@@ -82,22 +87,22 @@ public static class LoadRun
             var drain = await DrainAsync(deployment, TimeSpan.FromSeconds(120));
             log(drain is { } d ? $"outboxes drained {d.TotalSeconds:0.0} s after the load" : "outboxes NOT drained within 120 s");
 
-            var rpcs = merged.LatenciesMs.Keys.Union(merged.Errors.Keys.Select(k => k.Rpc)).Order(StringComparer.Ordinal).Select(rpc =>
+            var rpcs = merged.LatenciesMs.Keys.Union(merged.Errors.Keys.Select(k => k.Rpc)).Union(merged.CallsAfterWindow.Keys).Order(StringComparer.Ordinal).Select(rpc =>
             {
                 var sorted = merged.LatenciesMs.GetValueOrDefault(rpc, []).Order().ToList();
                 return new RpcFigures(rpc, sorted.Count, sorted.Count / measured.TotalSeconds,
                     Percentiles.Of(sorted, 0.50), Percentiles.Of(sorted, 0.95), Percentiles.Of(sorted, 0.99),
-                    merged.Errors.Where(x => x.Key.Rpc == rpc).Sum(x => x.Value));
+                    merged.Errors.Where(x => x.Key.Rpc == rpc).Sum(x => x.Value), merged.CallsAfterWindow.GetValueOrDefault(rpc));
             }).ToList();
             var all = merged.LatenciesMs.Values.SelectMany(v => v).Order().ToList();
             var total = new RpcFigures("all", all.Count, all.Count / measured.TotalSeconds,
-                Percentiles.Of(all, 0.50), Percentiles.Of(all, 0.95), Percentiles.Of(all, 0.99), merged.Errors.Values.Sum());
+                Percentiles.Of(all, 0.50), Percentiles.Of(all, 0.95), Percentiles.Of(all, 0.99), merged.Errors.Values.Sum(), merged.CallsAfterWindow.Values.Sum());
             var errors = merged.Errors.OrderBy(e => e.Key.Rpc, StringComparer.Ordinal).ThenBy(e => e.Key.Status, StringComparer.Ordinal)
                 .Select(e => new ErrorFigures(e.Key.Rpc, e.Key.Status, e.Value)).ToList();
 
             return new LoadResult(DateTimeOffset.UtcNow, options.Clients, options.Instances, options.WarmUpSeconds, measured.TotalSeconds,
                 Machine.Describe(), baseline, total, rpcs, errors, merged.ErrorSamples, services, drain?.TotalSeconds, queues,
-                Soak.Analyse(samples, options.SoakWarmUpSeconds));
+                options.SampleSeconds > 0 ? Soak.Analyse(samples, options.SoakWarmUpSeconds) : null);
         }
         finally
         {

@@ -13,16 +13,25 @@ public sealed class Recorder
 
     public bool Recording { get; set; } = true;
 
+    /// <summary>False once the measured window has passed: later calls (holding the conferences still pending) are only counted.</summary>
+    public Func<bool> InWindow { get; set; } = () => true;
+
+    public Dictionary<string, long> CallsAfterWindow { get; } = new(StringComparer.Ordinal);
+
     public async Task<T> Time<T>(string rpc, Func<Task<T>> call)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
             var result = await call();
-            if (Recording)
+            if (Recording && InWindow())
             {
                 if (!LatenciesMs.TryGetValue(rpc, out var list)) LatenciesMs[rpc] = list = [];
                 list.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            else if (Recording)
+            {
+                CallsAfterWindow[rpc] = CallsAfterWindow.GetValueOrDefault(rpc) + 1;
             }
             return result;
         }
@@ -56,6 +65,7 @@ public sealed class Recorder
                 into.AddRange(list);
             }
             foreach (var (key, count) in recorder.Errors) merged.Errors[key] = merged.Errors.GetValueOrDefault(key) + count;
+            foreach (var (rpc, count) in recorder.CallsAfterWindow) merged.CallsAfterWindow[rpc] = merged.CallsAfterWindow.GetValueOrDefault(rpc) + count;
             merged.ErrorSamples.AddRange(recorder.ErrorSamples.Take(5 - Math.Min(5, merged.ErrorSamples.Count)));
         }
         return merged;
