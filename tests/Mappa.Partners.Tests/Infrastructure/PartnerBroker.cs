@@ -21,8 +21,11 @@ public sealed class PartnerBroker : IAsyncDisposable
     private readonly Dictionary<string, string> _passwords = new(StringComparer.Ordinal);
     private readonly List<IHost> _hosts = [];
 
-    private PartnerBroker(string virtualHost, string userPrefix)
+    private readonly bool _ownsVirtualHost = true;
+
+    private PartnerBroker(string virtualHost, string userPrefix, bool ownsVirtualHost = true)
     {
+        _ownsVirtualHost = ownsVirtualHost;
         VirtualHost = virtualHost;
         UserPrefix = userPrefix;
         Management = new RabbitMqManagementClient(ManagementUri, virtualHost);
@@ -50,6 +53,10 @@ public sealed class PartnerBroker : IAsyncDisposable
             Json("""{"configure":".*","write":".*","read":".*"}"""))).EnsureSuccessStatusCode();
         return new PartnerBroker(vhost, $"t{id}-");
     }
+
+    /// <summary>Partner users on a virtual host someone else made (and deletes), e.g. the running suite's.</summary>
+    public static PartnerBroker OnVirtualHost(string virtualHost) =>
+        new(virtualHost, $"t{Guid.NewGuid().ToString("N")[..12]}-", ownsVirtualHost: false);
 
     public string UserName(string agency) => UserPrefix + agency;
 
@@ -121,8 +128,11 @@ public sealed class PartnerBroker : IAsyncDisposable
         string[] agencies;
         lock (_passwords) agencies = _passwords.Keys.ToArray();
         foreach (var agency in agencies) await Management.DeleteUserAsync(UserName(agency), CancellationToken.None);
-        using var http = ManagementHttp();
-        await http.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(VirtualHost)}");
+        if (_ownsVirtualHost)
+        {
+            using var http = ManagementHttp();
+            await http.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(VirtualHost)}");
+        }
         Management.Dispose();
     }
 

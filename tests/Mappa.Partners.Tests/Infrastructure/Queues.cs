@@ -7,6 +7,15 @@ namespace Mappa.Partners.Tests.Infrastructure;
 /// <summary>A message taken from a queue: its transport message id (= event id), headers and the event inside the envelope.</summary>
 public sealed record Received(Guid EventId, string EventType, string? Area, IDictionary<string, object?> Headers, string Body)
 {
+    public string SubjectId
+    {
+        get
+        {
+            using var document = JsonDocument.Parse(Body);
+            return document.RootElement.GetProperty("message").GetProperty("subject").GetProperty("subjectId").GetString()!;
+        }
+    }
+
     public string Header(string name) => Headers.TryGetValue(name, out var value) ? value switch
     {
         byte[] bytes => Encoding.UTF8.GetString(bytes),
@@ -36,6 +45,18 @@ public static class Queues
         var extra = await channel.BasicGetAsync(queue, autoAck: true);
         Assert.True(extra is null, $"{queue} holds more than the {expected} expected messages: {(extra is null ? "" : Parse(extra.BasicProperties, extra.Body))}");
         Assert.Equal(expected, received.Count);
+        return received;
+    }
+
+    /// <summary>Takes (and acks) whatever the queue holds now.</summary>
+    public static async Task<IReadOnlyList<Received>> TakeAllAsync(IChannel channel, string queue)
+    {
+        var received = new List<Received>();
+        while (await channel.BasicGetAsync(queue, autoAck: false) is { } result)
+        {
+            received.Add(Parse(result.BasicProperties, result.Body));
+            await channel.BasicAckAsync(result.DeliveryTag, multiple: false);
+        }
         return received;
     }
 
