@@ -16,6 +16,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly Queue<string> _tail = new();
     private Process? _process;
 
+    /// <summary>Where every instance's output goes, one file each, kept after the run for diagnosis.</summary>
+    public static string LogDirectory { get; } = Path.Combine(Path.GetTempPath(), "mappa-reliability-logs", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss") + "-" + System.Environment.ProcessId);
+
     public ServiceProcess(string service, int instance, IDictionary<string, string> environment)
     {
         Service = service;
@@ -139,7 +142,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public string LogTail()
     {
-        lock (_gate) return $"[{Name}]\n" + string.Join('\n', _tail);
+        lock (_gate) return $"[{Name}] (whole log: {Path.Combine(LogDirectory, Name + ".log")})\n" + string.Join('\n', _tail);
     }
 
     public async ValueTask DisposeAsync()
@@ -172,6 +175,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         if (line is null) return;
         lock (_gate)
         {
+            Directory.CreateDirectory(LogDirectory);
+            File.AppendAllText(Path.Combine(LogDirectory, Name + ".log"), line + "\n");
             _tail.Enqueue(line);
             while (_tail.Count > 60) _tail.Dequeue();
         }
