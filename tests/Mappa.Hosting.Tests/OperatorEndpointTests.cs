@@ -143,8 +143,10 @@ public sealed class OperatorEndpointTests(ObservedSuite suite) : IClassFixture<O
         var error = await Assert.ThrowsAsync<RpcException>(() => anonymous.UnaryAsync<ListSubjectsRequest, ListSubjectsResponse>(ListSubjects, new ListSubjectsRequest()));
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
-        Assert.Contains(suite.Logs.Entries, e => e.Scope.GetValueOrDefault("GrpcMethod") as string == ListSubjectsName
-            && e.Scope.GetValueOrDefault("RequestId") is string { Length: 32 } && !e.Scope.ContainsKey("CallerId"));
+        await Eventually.UntilAsync("the refused call's log line with a generated request id",
+            () => Task.FromResult(suite.Logs.Entries.Any(e => e.Scope.GetValueOrDefault("GrpcMethod") as string == ListSubjectsName
+                && e.Scope.GetValueOrDefault("RequestId") is string { Length: 32 } && !e.Scope.ContainsKey("CallerId"))),
+            found => found);
     }
 
     private static CreateSubjectRequest NewSubject() => new()
