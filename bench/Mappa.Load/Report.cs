@@ -15,6 +15,9 @@ public static class Report
 
     private static string Ms(double seconds) => double.IsNaN(seconds) ? "-" : (seconds * 1000).ToString("0", CultureInfo.InvariantCulture) + " ms";
 
+    // No call of that RPC completed inside the window: no percentile.
+    private static string Latency(double ms) => double.IsNaN(ms) ? "-" : ms.ToString("0.0", CultureInfo.InvariantCulture) + " ms";
+
     // The lag histogram's top bucket is 300 s: a p99 there means "at least".
     private static string P99(double seconds) => seconds >= 300 ? ">= 300 s" : Ms(seconds);
 
@@ -30,7 +33,7 @@ public static class Report
         Line($"|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var rpc in r.Rpcs.Append(r.Total))
         {
-            Line($"| {(rpc.Rpc == "all" ? "**all**" : rpc.Rpc)} | {rpc.Calls:N0} | {rpc.PerSecond:N1} | {rpc.P50Ms:0.0} ms | {rpc.P95Ms:0.0} ms | {rpc.P99Ms:0.0} ms | {rpc.Errors} | {rpc.CallsAfterWindow} |");
+            Line($"| {(rpc.Rpc == "all" ? "**all**" : rpc.Rpc)} | {rpc.Calls:N0} | {rpc.PerSecond:N1} | {Latency(rpc.P50Ms)} | {Latency(rpc.P95Ms)} | {Latency(rpc.P99Ms)} | {rpc.Errors} | {rpc.CallsAfterWindow} |");
         }
         Line($"| baseline: {r.Baseline.Rpc} | | {r.Baseline.PerSecond:N0} | {r.Baseline.P50Ms:0.00} ms | | {r.Baseline.P99Ms:0.00} ms | {r.Baseline.Failed} | |");
         Line($"");
