@@ -17,7 +17,7 @@ public sealed class ScaleOutTests(Cluster cluster, ITestOutputHelper output)
         var partner = "partner-" + workload.Area;
         await cluster.Broker.BindPartnerQueueAsync(partner, Deliveries.AssessmentRecorded);
 
-        var target = 60;
+        var target = 40;
         await workload.RunClientsAsync(clients: 6, stop: () => workload.Recorded.Count >= target);
         var figures = await Deliveries.VerifyAsync(cluster, workload, partner);
 

@@ -24,6 +24,7 @@ public sealed class SchedulingDowntimeTests(Cluster cluster, ITestOutputHelper o
         using var workload = new Workload(cluster, Deliveries.NewArea());
         var partner = "partner-" + workload.Area;
         await cluster.Broker.BindPartnerQueueAsync(partner, DueSoon, Due);
+        await RewindClocksIfAheadAsync(workload.Area);
         for (var i = 0; i < 10; i++) await workload.RecordOneAsync();
         var obligations = await WaitForObligationsAsync(workload);
 
@@ -51,6 +52,7 @@ public sealed class SchedulingDowntimeTests(Cluster cluster, ITestOutputHelper o
         using var workload = new Workload(cluster, Deliveries.NewArea());
         var partner = "partner-" + workload.Area;
         await cluster.Broker.BindPartnerQueueAsync(partner, DueSoon, Due);
+        await RewindClocksIfAheadAsync(workload.Area);
         await workload.RunClientsAsync(clients: 4, stop: () => workload.Recorded.Count >= 24);
         var obligations = await WaitForObligationsAsync(workload);
 
@@ -76,6 +78,30 @@ public sealed class SchedulingDowntimeTests(Cluster cluster, ITestOutputHelper o
         {
             foreach (var channel in channels) channel.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The simulated clocks must be before the review dates when the obligations open (else their milestones fall due
+    /// at once and there is nothing to miss): after another test moved them past, both instances restart at real now.
+    /// </summary>
+    private async Task RewindClocksIfAheadAsync(string area)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var clocks = new List<DateTimeOffset>();
+        foreach (var instance in cluster.Scheduling)
+        {
+            using var channel = new Mappa.Grpc.Client.GrpcChannel(instance.GrpcAddress, new Mappa.Grpc.Client.GrpcChannelOptions
+            {
+                BearerTokenProvider = _ => ValueTask.FromResult<string?>(cluster.Issuer.Token(Role.MappaCoordinator, area)),
+            });
+            clocks.Add((await channel.UnaryAsync<GetClockRequest, GetClockResponse>(MappaServices.Simulation.FindMethodByName("GetClock"), new GetClockRequest())).Now.ToDateTimeOffset());
+        }
+        if (clocks.All(c => c < now.AddDays(1)))
+            return;
+        await Task.WhenAll(cluster.Scheduling.Select(s => s.StopAsync()));
+        foreach (var instance in cluster.Scheduling)
+            instance.Environment["Mappa__Scheduling__SimulatedStart"] = now.ToString("O", CultureInfo.InvariantCulture);
+        await cluster.EnsureHealthyAsync();
     }
 
     private async Task<List<string>> WaitForObligationsAsync(Workload workload)

@@ -46,3 +46,20 @@ public sealed class TransientFailureMappingTests
         Assert.Null(TransientFailureMapping.TryMap(new InvalidOperationException("a bug")));
     }
 }
+
+public sealed class BrokenTransactionMappingTests
+{
+    [Fact]
+    public void A_command_on_a_transaction_the_server_ended_is_unavailable()
+    {
+        // Npgsql's answer, with nothing inside, when the connection under a transaction was closed by a shutdown.
+        Assert.Equal(StatusCode.Unavailable, TransientFailureMapping.TryMap(new InvalidOperationException("Transaction is already completed"))?.StatusCode);
+    }
+
+    [Fact]
+    public void Another_invalid_operation_stays_internal()
+    {
+        Assert.Null(TransientFailureMapping.TryMap(new InvalidOperationException("Transaction is already completed", new ArgumentException("x"))));
+        Assert.Null(TransientFailureMapping.TryMap(new InvalidOperationException("Sequence contains no elements")));
+    }
+}

@@ -17,6 +17,16 @@ public static class TransientFailureMapping
     public static RpcException? TryMap(Exception exception) =>
         IsTransient(exception) ? new RpcException(StatusCode.Unavailable, Message, null, null, exception) : null;
 
+    /// <summary>
+    /// What Npgsql says, with no inner exception, when a command is sent on a transaction or connection that the server
+    /// ended underneath it (found by the PostgreSQL restart test: the audit append after a shutdown mid-save).
+    /// </summary>
+    private static readonly HashSet<string> BrokenConnectionMessages = new(StringComparer.Ordinal)
+    {
+        "Transaction is already completed",
+        "Connection is not open",
+    };
+
     public static bool IsTransient(Exception exception)
     {
         for (Exception? current = exception; current is not null; current = current.InnerException)
@@ -28,6 +38,8 @@ public static class TransientFailureMapping
                 case TimeoutException:
                     return true;
                 case AggregateException aggregate when aggregate.InnerExceptions.Any(IsTransient):
+                    return true;
+                case InvalidOperationException { InnerException: null } broken when BrokenConnectionMessages.Contains(broken.Message):
                     return true;
             }
         }

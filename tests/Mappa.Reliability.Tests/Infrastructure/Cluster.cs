@@ -116,6 +116,27 @@ public sealed class Cluster : IAsyncLifetime
         !queue.Name.StartsWith("partner-", StringComparison.Ordinal) && !queue.Name.EndsWith("_error", StringComparison.Ordinal)
         && !queue.Name.EndsWith("_skipped", StringComparison.Ordinal) && !queue.Name.Contains("_bus_", StringComparison.Ordinal);
 
+    /// <summary>
+    /// The instance whose relay holds the outbox lease of <paramref name="database"/> (the session holding a PostgreSQL
+    /// advisory lock, traced to its process through the socket's local port), or null when none is seen.
+    /// </summary>
+    public static async Task<ServiceProcess?> RelayLeaseHolderAsync(IReadOnlyList<ServiceProcess> instances, string database)
+    {
+        var ports = await Sql.QueryAsync(database,
+            "SELECT a.client_port FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database() AND a.pid <> pg_backend_pid()",
+            r => r.IsDBNull(0) ? 0 : r.GetInt32(0));
+        foreach (var port in ports.Where(p => p > 0))
+        {
+            var start = new ProcessStartInfo("ss", ["-tnpH", "state", "established", $"( sport = :{port} )"]) { RedirectStandardOutput = true, UseShellExecute = false };
+            using var ss = Process.Start(start)!;
+            var output = await ss.StandardOutput.ReadToEndAsync();
+            await ss.WaitForExitAsync();
+            var holder = instances.FirstOrDefault(i => i.ProcessId is { } pid && output.Contains($"pid={pid},", StringComparison.Ordinal));
+            if (holder is not null) return holder;
+        }
+        return null;
+    }
+
     public string LogTails() => string.Join("\n", All.Select(i => i.LogTail()));
 
     public async Task DisposeAsync()
