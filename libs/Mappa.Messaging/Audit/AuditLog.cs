@@ -45,17 +45,28 @@ public static class AuditLogs
     }
 
     /// <inheritdoc cref="AppendAsync"/>
-    public static async Task<IReadOnlyList<AuditRecord>> AppendManyAsync(MappaDbContext db, IReadOnlyList<AuditEntry> entries,
-        CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<AuditRecord>> AppendManyAsync(MappaDbContext db, IReadOnlyList<AuditEntry> entries,
+        CancellationToken cancellationToken) => AppendManyAsync(db, entries, null, cancellationToken);
+
+    /// <summary>
+    /// Appends entries moved from an older store, keeping their entry ids (one per entry, unique), so references to
+    /// them stay valid. Otherwise as <see cref="AppendManyAsync(MappaDbContext, IReadOnlyList{AuditEntry}, CancellationToken)"/>.
+    /// </summary>
+    public static Task<IReadOnlyList<AuditRecord>> ImportAsync(MappaDbContext db, IReadOnlyList<(string EntryId, AuditEntry Entry)> entries,
+        CancellationToken cancellationToken) =>
+        AppendManyAsync(db, entries.Select(e => e.Entry).ToList(), entries.Select(e => e.EntryId).ToList(), cancellationToken);
+
+    private static async Task<IReadOnlyList<AuditRecord>> AppendManyAsync(MappaDbContext db, IReadOnlyList<AuditEntry> entries,
+        IReadOnlyList<string>? entryIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var dialect = DialectOf(db);
         if (db.Database.CurrentTransaction is { } open)
         {
-            return await AuditLogStore.AppendAsync(db.Database.GetDbConnection(), open.GetDbTransaction(), dialect, entries, cancellationToken);
+            return await AuditLogStore.AppendAsync(db.Database.GetDbConnection(), open.GetDbTransaction(), dialect, entries, cancellationToken, entryIds);
         }
         await using var own = await db.Database.BeginTransactionAsync(cancellationToken);
-        var records = await AuditLogStore.AppendAsync(db.Database.GetDbConnection(), own.GetDbTransaction(), dialect, entries, cancellationToken);
+        var records = await AuditLogStore.AppendAsync(db.Database.GetDbConnection(), own.GetDbTransaction(), dialect, entries, cancellationToken, entryIds);
         await own.CommitAsync(cancellationToken);
         return records;
     }

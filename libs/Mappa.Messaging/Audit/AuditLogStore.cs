@@ -50,9 +50,12 @@ internal static class AuditLogStore
 
     public const int MaxBatch = 1000;
 
+    /// <param name="entryIds">Ids to keep (entries moved from an older store), one per entry; null gives new ids.</param>
     public static async Task<IReadOnlyList<AuditRecord>> AppendAsync(DbConnection connection, DbTransaction transaction,
-        SqlDialect dialect, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
+        SqlDialect dialect, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken, IReadOnlyList<string>? entryIds = null)
     {
+        if (entryIds is not null && entryIds.Count != entries.Count)
+            throw new ArgumentException("One entry id per entry.", nameof(entryIds));
         ArgumentNullException.ThrowIfNull(transaction);
         if (entries.Count == 0) return [];
 
@@ -70,11 +73,12 @@ internal static class AuditLogStore
 
         var records = new List<AuditRecord>(entries.Count);
         var position = last - entries.Count;
-        foreach (var entry in entries)
+        for (var i = 0; i < entries.Count; i++)
         {
+            var entry = entries[i];
             position++;
             var time = DateTimeOffset.FromUnixTimeMilliseconds(entry.Time.ToUnixTimeMilliseconds()); // what the column keeps
-            var unsealed = new AuditRecord(position, Guid.CreateVersion7(time).ToString(), time, entry.Caller, entry.Agency,
+            var unsealed = new AuditRecord(position, entryIds?[i] ?? Guid.CreateVersion7(time).ToString(), time, entry.Caller, entry.Agency,
                 string.Join(' ', entry.Roles), entry.Method, entry.SubjectId, (int)entry.Outcome, entry.RequestId,
                 AuditChain.CurrentVersion, previous, "");
             var record = unsealed with { Hash = AuditChain.ComputeHash(unsealed) };

@@ -139,10 +139,11 @@ public sealed partial class LegacyAuditImport(IServiceScopeFactory scopes, ILogg
                 await transaction.RollbackAsync(cancellationToken);
                 continue;
             }
-            var entries = rows.OrderBy(e => e.EntryId, StringComparer.Ordinal).Select(e => new AuditEntry(
+            // Oldest first (entry ids are version-7 GUIDs, so they sort by time), keeping each entry's id.
+            var entries = rows.OrderBy(e => e.EntryId, StringComparer.Ordinal).Select(e => (e.EntryId, new AuditEntry(
                 DateTimeOffset.FromUnixTimeMilliseconds(e.Time), e.Caller, e.Agency,
-                e.Roles.Split(' ', StringSplitOptions.RemoveEmptyEntries), e.Method, e.SubjectId, (Grpc.StatusCode)e.Outcome, e.RequestId)).ToList();
-            await AuditLogs.AppendManyAsync(db, entries, cancellationToken);
+                e.Roles.Split(' ', StringSplitOptions.RemoveEmptyEntries), e.Method, e.SubjectId, (Grpc.StatusCode)e.Outcome, e.RequestId))).ToList();
+            await AuditLogs.ImportAsync(db, entries, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             moved += entries.Count;
         }
