@@ -66,7 +66,7 @@ public static class AuthorizationMatrix
                 MethodAccessKind.Anonymous => "anonymous",
                 _ => "**undeclared**",
             };
-            text.Append($"| `{method.Service.Name}/{method.Name}` | {permission} | {(rule.SubjectField is { } field ? $"`{field.Name}`" : "")} |");
+            text.Append($"| `{method.Service.FullName[(method.Service.FullName.IndexOf('.') + 1)..]}/{method.Name}` | {permission} | {(rule.SubjectField is { } field ? $"`{field.Name}`" : "")} |");
             foreach (var column in Callers.MatrixColumns)
             {
                 text.Append(Expected(method, column) switch
