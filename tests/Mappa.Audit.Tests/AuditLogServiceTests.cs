@@ -61,6 +61,35 @@ public sealed class AuditLogServiceTests(PostgresSuite suite) : IClassFixture<Po
     }
 
     [Fact]
+    public async Task A_created_conference_is_audited_once_in_case_conferences_log_with_its_subject()
+    {
+        var subjectId = Guid.NewGuid().ToString();
+        using var coordinator = suite.Channel(suite.Token(Role.MappaCoordinator));
+
+        var created = await coordinator.UnaryAsync<Cc.CreateConferenceRequest, Cc.CreateConferenceResponse>(
+            MappaServices.Conferences.FindMethodByName("CreateConference"),
+            new Cc.CreateConferenceRequest
+            {
+                RequestId = Guid.NewGuid().ToString(),
+                Kind = Cc.ConferenceKind.InitialLevel2,
+                Area = "glasgow",
+                SubjectIds = { subjectId },
+                StartTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(3)),
+                Duration = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromHours(1)),
+                Venue = new Cc.Venue { Place = "Area office" },
+                ChairId = "coordinator-1",
+            });
+        using var auditor = suite.Channel(suite.Token(Role.Auditor));
+        var entries = await AuditClient.ListAllAsync(auditor, "caseconference", new() { SubjectId = subjectId });
+
+        Assert.NotEmpty(created.Conference.ConferenceId);
+        var entry = Assert.Single(entries);
+        Assert.Equal("/mappa.caseconference.v1.ConferenceService/CreateConference", entry.Method);
+        Assert.Equal(0, entry.Outcome);
+        Assert.True((await AuditClient.VerifyAsync(auditor, "caseconference", 0, 0)).Valid);
+    }
+
+    [Fact]
     public async Task A_failed_writing_call_changes_nothing_and_leaves_one_entry_with_its_outcome()
     {
         var requestId = "failed-" + Guid.NewGuid().ToString("N");
