@@ -97,24 +97,22 @@ internal sealed class OutboxRelay<TContext>(
     /// </summary>
     private async Task WaitForBusStartAsync(CancellationToken stoppingToken)
     {
-        if (services.GetService<IBusControl>() is not { } busControl)
+        if (services.GetService<Bus.BusStartedSignal>() is not { } signal)
             return;
-        var waited = TimeSpan.Zero;
-        var step = TimeSpan.FromSeconds(10);
-        while (!stoppingToken.IsCancellationRequested)
+        while (!signal.Started.IsCompleted)
         {
             try
             {
-                var health = await busControl.WaitForHealthStatus(BusHealthStatus.Healthy, step);
-                if (health == BusHealthStatus.Healthy)
-                    return;
+                await signal.Started.WaitAsync(TimeSpan.FromSeconds(30), stoppingToken);
             }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            catch (TimeoutException)
             {
-                // Not healthy within this step; keep waiting, and say so.
+                logger.LogWarning("Outbox relay for {Context} is still waiting for the bus to start", typeof(TContext).Name);
             }
-            waited += step;
-            logger.LogWarning("Outbox relay for {Context} is waiting for the bus to start ({Waited} so far)", typeof(TContext).Name, waited);
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return; // RunAsync's loop sees the stop and ends.
+            }
         }
     }
 

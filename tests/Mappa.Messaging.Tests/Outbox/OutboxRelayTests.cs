@@ -196,8 +196,11 @@ public class OutboxRelayTests(ITestOutputHelper output)
             services.AddSingleton<DeliveryLog>();
             Bus.MessagingServiceCollectionExtensions.AddMappaMessaging(services, configuration, bus => bus.AddRecordingConsumer());
         }, output);
-        await using var first = await TestHost.StartSchedulingAsync(database.Configuration, vhost.BusConfiguration(), output: output);
-        await using var second = await TestHost.StartSchedulingAsync(database.Configuration, vhost.BusConfiguration(), output: output);
+        // A confirm that outlasts the publish timeout is republished (at least once, by design); on a loaded machine
+        // that would look like the double publish this test is about, so the timeout here is generous.
+        var patientRelay = new Dictionary<string, string?>(database.Configuration) { ["Mappa:Outbox:PublishTimeout"] = "00:01:00" };
+        await using var first = await TestHost.StartSchedulingAsync(patientRelay, vhost.BusConfiguration(), output: output);
+        await using var second = await TestHost.StartSchedulingAsync(patientRelay, vhost.BusConfiguration(), output: output);
         var hosts = new[] { first, second };
 
         var recorded = new List<ReviewDue>();
