@@ -43,4 +43,8 @@ public sealed class ConsumerRetryOptions
 {
     public int Limit { get; set; } = 3;
     public TimeSpan Interval { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>Retries of a message whose handler failed because the database was unreachable or restarting.</summary>
+    public int TransientLimit { get; set; } = 20;
+    /// <summary>The longest wait between those retries (they start at <see cref="Interval"/> and double).</summary>
+    public TimeSpan TransientMaxInterval { get; set; } = TimeSpan.FromSeconds(10);
 }
