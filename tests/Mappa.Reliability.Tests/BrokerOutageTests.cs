@@ -18,7 +18,8 @@ public sealed class BrokerOutageTests(Cluster cluster, ITestOutputHelper output)
         await cluster.Broker.BindPartnerQueueAsync(partner, Deliveries.AssessmentRecorded);
 
         var stop = false;
-        var clients = workload.RunClientsAsync(FaultSettings.Clients, () => Volatile.Read(ref stop));
+        // Paced (a record per client every 100 ms at most), so the backlog the outage builds stays a few thousand events at most.
+        var clients = workload.RunClientsAsync(FaultSettings.Clients, () => Volatile.Read(ref stop), TimeSpan.FromMilliseconds(100));
         try
         {
             await Poll.UntilAsync("records before the outage", () => workload.Recorded.Count >= FaultSettings.RecordsAroundFault);

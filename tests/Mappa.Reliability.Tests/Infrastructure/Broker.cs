@@ -45,6 +45,15 @@ public sealed class Broker(Uri management) : IDisposable
         }
     }
 
+    /// <summary>The bodies of the messages in <paramref name="queue"/>, left in it.</summary>
+    public async Task<List<string>> PeekAsync(string queue)
+    {
+        var response = await _http.PostAsJsonAsync($"api/queues/%2F/{queue}/get", new { count = 1000, ackmode = "ack_requeue_true", encoding = "auto" });
+        response.EnsureSuccessStatusCode();
+        var messages = await response.Content.ReadFromJsonAsync<JsonElement[]>() ?? [];
+        return messages.Select(m => m.GetProperty("payload").GetString() ?? "").ToList();
+    }
+
     /// <summary>Name, type and consumer count of each queue on the broker.</summary>
     public async Task<List<(string Name, string Type, int Consumers, long Messages)>> QueuesAsync()
     {

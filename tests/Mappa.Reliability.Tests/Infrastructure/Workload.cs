@@ -75,12 +75,13 @@ public sealed class Workload : IDisposable
         return recorded;
     }
 
-    /// <summary><paramref name="clients"/> callers, each recording until <paramref name="stop"/> says so (checked between records).</summary>
-    public Task RunClientsAsync(int clients, Func<bool> stop) => Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+    /// <summary><paramref name="clients"/> callers, each recording until <paramref name="stop"/> says so (checked between records), <paramref name="pause"/> apart (a paced load).</summary>
+    public Task RunClientsAsync(int clients, Func<bool> stop, TimeSpan? pause = null) => Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
     {
         while (!stop())
         {
             await RecordOneAsync();
+            if (pause is { } between) await Task.Delay(between);
         }
     }));
 
