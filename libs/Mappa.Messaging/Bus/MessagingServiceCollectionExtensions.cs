@@ -52,14 +52,6 @@ public static class MessagingServiceCollectionExtensions
                     retry.Handle<Exception>(IsTransientDatabaseFailure);
                     retry.Exponential(options.Retry.TransientLimit, options.Retry.Interval, options.Retry.TransientMaxInterval, options.Retry.Interval);
                 });
-                // A database that is restarting or unreachable is not a poison message: keep retrying it (doubling up to
-                // TransientMaxInterval) for about TransientLimit tries before the retry above and the _error queue.
-                // Found by the PostgreSQL restart test: 3 x 200 ms moved events to _error during a few seconds' outage.
-                endpoint.UseMessageRetry(retry =>
-                {
-                    retry.Handle<Exception>(IsTransientDatabaseFailure);
-                    retry.Exponential(options.Retry.TransientLimit, options.Retry.Interval, options.Retry.TransientMaxInterval, options.Retry.Interval);
-                });
                 // Quorum queues (replicated, durable) for clustered brokers; classic stays the default for a dev broker.
                 if (options.RabbitMq.QueueType == RabbitMqQueueType.Quorum && endpoint is IRabbitMqReceiveEndpointConfigurator rabbitEndpoint)
                     rabbitEndpoint.SetQuorumQueue();
@@ -94,17 +86,6 @@ public static class MessagingServiceCollectionExtensions
             }
         });
         return services;
-    }
-
-    private static bool IsTransientDatabaseFailure(Exception exception)
-    {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is System.Data.Common.DbException { IsTransient: true } or TimeoutException or System.Net.Sockets.SocketException
-                || current is InvalidOperationException { InnerException: null, Message: "Transaction is already completed" or "Connection is not open" })
-                return true;
-        }
-        return false;
     }
 
     private static bool IsTransientDatabaseFailure(Exception exception)
