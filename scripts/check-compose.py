@@ -246,7 +246,7 @@ def check_against_code(services: dict, compose: dict) -> None:
                 problem(f"{name}: its connection string must name its service's database, {compose_name}")
             for other, other_project in SERVICE_PROJECTS.items():
                 address = env.get(f"Mappa__Services__{other_project}")
-                allowed = {f"http://{other}:{DOTNET_SERVICES[other][0]}", f"http://{BALANCER}:{DOTNET_SERVICES[other][0]}"}
+                allowed = {f"https://{other}:{DOTNET_SERVICES[other][0]}", f"https://{BALANCER}:{DOTNET_SERVICES[other][0]}"}
                 if address not in allowed:
                     problem(f"{name}: Mappa__Services__{other_project} must be one of {sorted(allowed)}, not {address}")
     check_balancer(services, compose, instances)
@@ -271,9 +271,9 @@ def check_balancer(services: dict, compose: dict, instances: dict) -> None:
         expected = {(name, str(grpc_port)) for name in instances.get(project, [])}
         if servers != expected:
             problem(f"{BALANCER}: upstream {compose_name} lists {sorted(servers)}, expected every instance {sorted(expected)}")
-        server = re.search(r"server\s*\{\s*listen\s+" + str(grpc_port) + r";\s*http2 on;\s*location\s+/\s*\{\s*grpc_pass\s+grpc://" + compose_name + r";", content)
+        server = re.search(r"server\s*\{\s*listen\s+" + str(grpc_port) + r"\s+ssl;\s*http2 on;\s*location\s+/\s*\{\s*grpc_pass\s+grpcs://" + compose_name + r";", content)
         if not server:
-            problem(f"{BALANCER}: no HTTP/2 server on {grpc_port} passing gRPC to upstream {compose_name}")
+            problem(f"{BALANCER}: no HTTP/2 TLS server on {grpc_port} passing gRPC over TLS to upstream {compose_name}")
         if not any(str(p).endswith(f":{grpc_port}") for p in balancer.get("ports") or []):
             problem(f"{BALANCER}: port {grpc_port} is not published")
         depends = balancer.get("depends_on") or {}
@@ -333,8 +333,10 @@ def main() -> int:
         for other, (other_grpc, _) in DOTNET_SERVICES.items():
             key = "Mappa__Services__" + {"riskassessment": "RiskAssessment", "caseconference": "CaseConference",
                                          "scheduling": "Scheduling"}[other]
-            if env.get(key) != f"http://{other}:{other_grpc}":
-                problem(f"{name}: {key} must be http://{other}:{other_grpc}")
+            if env.get(key) != f"https://{other}:{other_grpc}":
+                problem(f"{name}: {key} must be https://{other}:{other_grpc}")
+        if not str(env.get("Mappa__Grpc__Tls__CertificatePath") or "").strip():
+            problem(f"{name}: its gRPC endpoint must use TLS (Mappa__Grpc__Tls__CertificatePath)")
 
     check_against_code(services, compose)
 

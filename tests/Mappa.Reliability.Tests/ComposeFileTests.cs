@@ -76,7 +76,7 @@ public sealed partial class ComposeFileTests
             Assert.True(upstream.Success, $"no upstream for {project}");
             var servers = UpstreamServer().Matches(upstream.Groups[1].Value).Select(m => m.Groups[1].Value).Order().ToList();
             Assert.Equal(ofProject.Select(n => $"{n}:{ports.Grpc}").Order(StringComparer.Ordinal), servers.Order(StringComparer.Ordinal));
-            Assert.Matches($@"listen {ports.Grpc};\s*http2 on;\s*location / \{{ grpc_pass grpc://{project.ToLowerInvariant()};", nginx);
+            Assert.Matches($@"listen {ports.Grpc} ssl;\s*http2 on;\s*location / \{{ grpc_pass grpcs://{project.ToLowerInvariant()};", nginx);
         }
     }
 
