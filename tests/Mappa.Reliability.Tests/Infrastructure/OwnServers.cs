@@ -27,6 +27,22 @@ public sealed partial class OwnServers : IAsyncDisposable
 
     public static async Task<OwnServers> StartAsync()
     {
+        // The ports are picked from a range other programs' outgoing connections may also use, so a port found free
+        // can be taken before a server binds it (RabbitMQ's epmd and distribution ports especially): try elsewhere.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync();
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static async Task<OwnServers> StartOnceAsync()
+    {
         var directory = Path.Combine(Path.GetTempPath(), $"mappa-reliability-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
         System.IO.Directory.CreateDirectory(directory);
         var servers = new OwnServers(directory);
