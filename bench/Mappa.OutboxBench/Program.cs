@@ -1,3 +1,4 @@
+using Mappa.Benchmarks;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;

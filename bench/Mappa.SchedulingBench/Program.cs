@@ -1,3 +1,4 @@
+using Mappa.Benchmarks;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;

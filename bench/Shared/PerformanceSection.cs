@@ -1,4 +1,4 @@
-namespace Mappa.SchedulingBench;
+namespace Mappa.Benchmarks;
 
 /// <summary>
 /// Writes this benchmark's section of docs/performance.md between its own begin/end markers (the convention the
