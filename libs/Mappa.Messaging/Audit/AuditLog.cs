@@ -101,11 +101,27 @@ public static class AuditLogs
         catch
         {
             pending.Release();
+            // Rolling back on a connection the server has just closed throws too; that must not hide the failure
+            // that explains the call (a transient database error, which callers are told to retry).
+            if (own is not null) await DisposeQuietlyAsync(own);
+            own = null;
             throw;
         }
         finally
         {
             if (own is not null) await own.DisposeAsync();
+        }
+    }
+
+    private static async Task DisposeQuietlyAsync(IDbContextTransaction transaction)
+    {
+        try
+        {
+            await transaction.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // The original exception is rethrown by the caller; the transaction is gone with its connection either way.
         }
     }
 
