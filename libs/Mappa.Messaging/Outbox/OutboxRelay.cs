@@ -154,6 +154,8 @@ internal sealed class OutboxRelay<TContext>(
 
             consecutiveFailures = 0;
             if (next is { Count: > 0 }) continue; // the backlog is still draining
+            // An empty read-ahead says the table was drained when it was read, not after the wait: read afresh then.
+            next = null;
             await DeleteExpiredIfDueAsync(stoppingToken);
             try
             {

@@ -83,6 +83,46 @@ public class OutboxBacklogTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task A_commit_after_a_backlog_that_ended_on_a_full_batch_is_relayed_at_once_not_at_the_next_poll(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        // Two full batches: the second pass's read-ahead finds the table empty. The poll is an hour away, so only the
+        // commit's own wake-up can bring the later event within the test's limit: the relay must read afresh after
+        // waking, not reuse the empty read-ahead from before the wait (which once cost every such commit a poll).
+        await using var host = await TestHost.StartAsync(
+            [TestHost.FastRelay(), new() { ["Mappa:Outbox:BatchSize"] = "5", ["Mappa:Outbox:PollInterval"] = "01:00:00" },
+                database.Configuration, TestHost.InMemoryBus()],
+            (services, configuration) =>
+            {
+                services.AddSingleton<DeliveryLog>();
+                services.AddMappaDatabase<SchedulingTestContext>(configuration, SchedulingTestContext.Migrations);
+                services.AddMappaMessaging(configuration, bus => bus.AddRecordingConsumer());
+            }, output);
+        var log = host.Services.GetRequiredService<DeliveryLog>();
+
+        await OutboxRelayTests.InScopeAsync(host, async db =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                var e = TestEvents.ReviewDue($"subject-{i}", $"obl-{i}");
+                db.Obligations.Add(new Obligation { ObligationId = e.ObligationId, SubjectId = e.Subject.SubjectId, DueDate = e.DueDate });
+                db.RecordEvent(e);
+            }
+            await db.SaveChangesAsync();
+        });
+        await Eventually.TrueAsync(() => log.Deliveries.Count == 10, "the two full batches");
+
+        var later = OutboxRelayTests.Sentinel("subject-later");
+        await OutboxRelayTests.InScopeAsync(host, async db =>
+        {
+            db.RecordEvent(later);
+            await db.SaveChangesAsync();
+        });
+        await Eventually.TrueAsync(() => log.Sentinels.Contains(later.EventId), "the event committed after the backlog");
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Events_recorded_but_never_saved_do_not_leak_into_a_later_unit_of_work(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
